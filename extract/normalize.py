@@ -1,0 +1,162 @@
+"""Vietnamese text rules shared by every extractor.
+
+- `nfc` and `clean_text`: Unicode NFC, non-breaking spaces and runs of blanks tidied.
+- `canonical_tones`: one tone-mark placement ("Hoà" and "Hòa" become the same string).
+- `fold`: the search key: no diacritics at all, đ→d, lower case ("Đỗ Quý Tiến" → "do quy tien").
+- `person_key`: how the archive keys a person's name.
+- `parse_number`: Vietnamese numerals ("1.703" → 1703, "91,43" → 91.43, "hai trăm" → 200).
+- `sentence_spans` / `sentence_at`: the sentence a fact was read from, for evidence.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Old-style tone placement (on the second vowel of oa/oe/uy) and new style (on the first) both occur
+# in real pages; the archive compares names after moving the mark to one fixed place.
+_TONE_PAIRS = {
+    "òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ",
+    "òe": "oè", "óe": "oé", "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ",
+    "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ",
+}
+_TONE_RE = re.compile("|".join(sorted(_TONE_PAIRS, key=len, reverse=True)), re.IGNORECASE)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+def nfc(text: str | None) -> str:
+    """Return `text` in Unicode NFC ("" for None)."""
+    if not text:
+        return ""
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_text(text: str | None) -> str:
+    """NFC, non-breaking and odd spaces turned into plain spaces, blank runs collapsed per line,
+    at most one empty line between paragraphs."""
+    text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\ufeff", "").replace("\u00ad", "")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def canonical_tones(text: str) -> str:
+    """Move tone marks of oa/oe/uy to one fixed vowel so both spellings compare equal."""
+
+    def swap(match: re.Match) -> str:
+        found = match.group(0)
+        repl = _TONE_PAIRS[found.lower()]
+        return "".join(r.upper() if f.isupper() else r for f, r in zip(found, repl))
+
+    return _TONE_RE.sub(swap, nfc(text))
+
+
+def fold(text: str | None) -> str:
+    """Search key: strip every diacritic, fold đ/Đ to d, lower-case, collapse blanks."""
+    text = nfc(text).replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped.casefold()).strip()
+
+
+def person_key(name: str) -> str:
+    """Normalised form a person's name is keyed by: NFC, one tone placement, case-folded, single spaces.
+
+    Diacritics are kept: "Hòa" and "Hoa" are different names; "Hoà" and "Hòa" are the same."""
+    return " ".join(canonical_tones(name).casefold().split())
+
+
+def name_case(name: str) -> str:
+    """Normal capitalisation for a name written in capitals ("MINH THÙY" → "Minh Thùy")."""
+    words = nfc(name).split()
+    return " ".join(w[:1].upper() + w[1:].lower() if w.isupper() or w.islower() else w for w in words)
+
+
+_UNITS = {
+    "không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5,
+    "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9, "mười": 10, "mươi": 10,
+}
+_SCALES = {"trăm": 100, "nghìn": 1000, "ngàn": 1000, "triệu": 1_000_000}
+NUMBER_WORDS = tuple(_UNITS) + tuple(_SCALES) + ("linh", "lẻ")
+
+
+def parse_number(token: str) -> int | float | None:
+    """Parse a Vietnamese numeral: digits with '.' as thousands separator and ',' as decimal mark
+    ("1.703" → 1703, "91,43" → 91.43, "02" → 2), or number words ("hai trăm" → 200).
+    Returns None when `token` is not a number."""
+    token = nfc(token).strip().lower()
+    if not token:
+        return None
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", token):
+        return int(token.replace(".", ""))
+    if re.fullmatch(r"\d+,\d+", token):
+        return float(token.replace(",", "."))
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})*,\d+", token):
+        return float(token.replace(".", "").replace(",", "."))
+    if re.fullmatch(r"\d+", token):
+        return int(token)
+    return _parse_number_words(token)
+
+
+def _parse_number_words(token: str) -> int | None:
+    words = token.replace("-", " ").split()
+    if not words or any(w not in _UNITS and w not in _SCALES and w not in ("linh", "lẻ") for w in words):
+        return None
+    total, current, last_unit, seen = 0, 0, 0, False
+    for w in words:
+        if w in ("linh", "lẻ"):
+            continue
+        if w in _UNITS:
+            seen = True
+            if w == "mươi":  # "năm mươi": the unit just read counts tens
+                current += last_unit * 9
+                last_unit = 0
+            else:
+                current += _UNITS[w]
+                last_unit = _UNITS[w]
+        else:
+            scale = _SCALES[w]
+            last_unit = 0
+            if scale == 100:
+                current = (current or 1) * 100
+            else:
+                total += (current or 1) * scale
+                current = 0
+            seen = True
+    return total + current if seen else None
+
+
+# A sentence ends at . ! ? or ; followed by a blank and a capital/digit/quote, or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(]?[0-9A-ZĐÀ-Ỹ])|\n+")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences (and lines) of `text`, blanks trimmed."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def sentence_at(text: str, start: int, end: int | None = None) -> str:
+    """The sentence of `text` containing the span [start, end): the evidence for a fact read there."""
+    end = start if end is None else end
+    for s, e in sentence_spans(text):
+        if s <= start < e or (s < end <= e):
+            # a fact that straddles two sentences keeps both
+            last = e
+            for s2, e2 in sentence_spans(text):
+                if s2 < end <= e2:
+                    last = e2
+            return text[s:max(e, last)]
+    return text[max(0, start - 120):min(len(text), (end or start) + 120)].strip()
