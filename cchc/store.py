@@ -1,0 +1,343 @@
+"""The archive database (archive.db), through sqlite-utils.
+
+Two layers:
+- `pages` keeps every fetched response as it was (URL, final URL, status, headers, body
+  zlib-compressed, fetch time, content hash). It is written as each response arrives and never
+  rewritten, so a crawl killed at any moment loses nothing that was committed.
+- `articles` and the fact tables (`appearances`, `people`, `rankings`, `documents`) are derived from
+  pages by `extract/`; `save_article` replaces an article's facts in one transaction, so running the
+  same crawl or `reextract` twice leaves the same rows.
+
+Search: `articles_fts` and `people_fts` index the text as written and a folded copy (no diacritics,
+đ→d), with the `unicode61 remove_diacritics 2` tokenizer: "do quy tien" and "Đỗ Quý Tiến" both match.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import sqlite3
+import zlib
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlite_utils
+
+from extract.normalize import fold, person_key
+
+SCHEMA_VERSION = 1
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+CENTRAL_SCOPE = "trung ương"
+
+# Units whose staff work nationally: a person titled this way is the same person in every province.
+# Case-sensitive on purpose: "Bộ Nội vụ" is a ministry, "cán bộ" is not.
+_CENTRAL_UNIT = re.compile(r"\b(Bộ|Vụ|Học viện|Viện|Chính phủ|Quốc hội|Trung ương|Đại học Quốc gia)\b")
+_PROVINCIAL_UNIT = re.compile(r"\b(Sở|UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Tỉnh ủy|Tỉnh uỷ|tỉnh|huyện)\b")
+
+
+class ArchiveError(Exception):
+    """The database is missing, corrupt or not an archive."""
+
+
+def utc_now() -> str:
+    """Current UTC time as an ISO 8601 string with seconds."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def content_hash(body: bytes) -> str:
+    """SHA-256 of a response body, hex."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def person_scope(title: str | None, province: str | None) -> str:
+    """Which 'scope' a person's appearance belongs to, for the merge rule.
+
+    People with the same normalised name are merged only within one scope: the province of the
+    article, or `trung ương` when the title names a central body (Bộ Nội vụ, a Vụ, Học viện …),
+    because central officials travel to many provinces."""
+    title = title or ""
+    if _CENTRAL_UNIT.search(title) and not _PROVINCIAL_UNIT.search(title):
+        return CENTRAL_SCOPE
+    return province or "?"
+
+
+class Archive:
+    """An archive database: open (creating the schema if needed), write pages and articles, read back."""
+
+    def __init__(self, path: str | Path, create: bool = True):
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise ArchiveError(f"no archive at {self.path}")
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self.db = sqlite_utils.Database(conn)
+            if create:
+                self.ensure_schema()
+            elif "pages" not in self.db.table_names():
+                raise ArchiveError(f"{self.path} is not a cchc archive (no pages table)")
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"{self.path} is not a readable SQLite database: {exc}") from None
+
+    # -- schema ---------------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        """Create every table, index, FTS table and view that does not exist yet."""
+        db = self.db
+        if "sites" not in db.table_names():
+            db["sites"].create({"name": str, "province": str, "province_now": str, "site_name": str,
+                                "base_url": str, "cms": str, "verified": int}, pk="name")
+        if "pages" not in db.table_names():
+            db["pages"].create({
+                "id": int, "url": str, "final_url": str, "status": int, "headers": str,
+                "body": bytes, "body_encoding": str, "content_type": str, "content_length": int,
+                "content_hash": str, "fetched_at": str, "last_seen_at": str, "site": str, "kind": str,
+            }, pk="id", foreign_keys=[("site", "sites", "name")])
+            db["pages"].create_index(["url", "content_hash"], unique=True)
+            db["pages"].create_index(["site", "kind"])
+        if "articles" not in db.table_names():
+            db["articles"].create({
+                "id": int, "url": str, "page_id": int, "site": str, "province": str, "province_now": str,
+                "title": str, "published_date": str, "published_year": int, "author": str, "text": str,
+                "relevant": int, "event_type": str, "event_start": str, "event_end": str, "event_year": int,
+                "event_evidence": str, "learners_count": int, "learners_qualifier": str,
+                "learners_text": str, "learners_evidence": str, "venues_count": int,
+                "venues_evidence": str, "search_text": str, "extracted_at": str, "extractor_version": str,
+            }, pk="id", foreign_keys=[("page_id", "pages", "id"), ("site", "sites", "name")])
+            db["articles"].create_index(["url"], unique=True)
+            db["articles"].create_index(["province", "published_year"])
+            db["articles"].create_index(["relevant", "event_year"])
+        if "people" not in db.table_names():
+            db["people"].create({"id": int, "key": str, "name": str, "name_folded": str, "scope": str},
+                                pk="id")
+            db["people"].create_index(["key"], unique=True)
+        if "appearances" not in db.table_names():
+            db["appearances"].create({
+                "id": int, "person_id": int, "article_id": int, "name_as_written": str, "title": str,
+                "honorific": str, "evidence": str, "span_start": int, "span_end": int,
+            }, pk="id", foreign_keys=[("person_id", "people", "id"), ("article_id", "articles", "id")])
+            db["appearances"].create_index(["article_id"])
+            db["appearances"].create_index(["person_id"])
+        if "rankings" not in db.table_names():
+            db["rankings"].create({
+                "id": int, "article_id": int, "index_name": str, "year": int, "rank": int, "total": int,
+                "change": int, "subject": str, "score": float, "evidence": str,
+            }, pk="id", foreign_keys=[("article_id", "articles", "id")])
+            db["rankings"].create_index(["article_id"])
+            db["rankings"].create_index(["subject", "index_name", "year"])
+        if "documents" not in db.table_names():
+            db["documents"].create({
+                "id": int, "article_id": int, "number": str, "kind": str, "date": str, "evidence": str,
+            }, pk="id", foreign_keys=[("article_id", "articles", "id")])
+            db["documents"].create_index(["article_id"])
+            db["documents"].create_index(["number"])
+        if "articles_fts" not in db.table_names():
+            db["articles"].enable_fts(["title", "text", "search_text"], tokenize=FTS_TOKENIZE,
+                                      create_triggers=True)
+        if "people_fts" not in db.table_names():
+            db["people"].enable_fts(["name", "name_folded"], tokenize=FTS_TOKENIZE, create_triggers=True)
+        db.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)
+
+    # -- pages ----------------------------------------------------------------------------------
+    def save_page(self, *, url: str, body: bytes, status: int = 200, final_url: str | None = None,
+                  headers: dict[str, Any] | None = None, fetched_at: str | None = None,
+                  site: str | None = None, kind: str = "other") -> int:
+        """Keep one fetched response as it was; return its page id.
+
+        Idempotent: the same URL with the same body is stored once (its `last_seen_at` moves on);
+        a changed body is a new row, so earlier versions are never lost."""
+        digest = content_hash(body)
+        now = fetched_at or utc_now()
+        existing = self.page_id(url, digest)
+        if existing is not None:
+            self.db.execute("UPDATE pages SET last_seen_at = ?, kind = ? WHERE id = ?", [now, kind, existing])
+            self.db.conn.commit()
+            return existing
+        header_map = {str(k): v if isinstance(v, list) else [v] for k, v in (headers or {}).items()}
+        content_type = next((v[0] for k, v in header_map.items() if k.lower() == "content-type"), None)
+        with self.db.conn:
+            table = self.db["pages"]
+            table.insert({
+                "url": url, "final_url": final_url or url, "status": status,
+                "headers": json.dumps(header_map, ensure_ascii=False), "body": zlib.compress(body, 6),
+                "body_encoding": "zlib", "content_type": content_type, "content_length": len(body),
+                "content_hash": digest, "fetched_at": now, "last_seen_at": now, "site": site, "kind": kind,
+            })
+            return table.last_pk
+
+    def page_id(self, url: str, digest: str | None = None) -> int | None:
+        """Id of the stored page for `url` (with that content hash, if given; else the latest)."""
+        if digest:
+            row = self.db.execute("SELECT id FROM pages WHERE url = ? AND content_hash = ?", [url, digest]).fetchone()
+        else:
+            row = self.db.execute("SELECT id FROM pages WHERE url = ? ORDER BY id DESC LIMIT 1", [url]).fetchone()
+        return row[0] if row else None
+
+    def page_body(self, page_id: int) -> bytes:
+        """The raw body of a stored page, decompressed."""
+        row = self.db.execute("SELECT body, body_encoding FROM pages WHERE id = ?", [page_id]).fetchone()
+        if row is None:
+            raise KeyError(page_id)
+        body, encoding = row
+        return zlib.decompress(body) if encoding == "zlib" else body
+
+    def iter_pages(self, kind: str | None = "article") -> Iterator[dict]:
+        """Stored pages (latest version of each URL), without bodies, oldest first."""
+        where = "WHERE kind = ?" if kind else ""
+        sql = (f"SELECT id, url, final_url, status, headers, site, kind, fetched_at FROM pages "
+               f"WHERE id IN (SELECT max(id) FROM pages {where} GROUP BY url) ORDER BY id")
+        cursor = self.db.execute(sql, [kind] if kind else [])
+        cols = [c[0] for c in cursor.description]
+        for row in cursor.fetchall():
+            yield dict(zip(cols, row))
+
+    def known_urls(self, site: str | None = None) -> set[str]:
+        """URLs already preserved (optionally for one site): what an incremental crawl can skip."""
+        if site:
+            rows = self.db.execute("SELECT DISTINCT url FROM pages WHERE site = ?", [site])
+        else:
+            rows = self.db.execute("SELECT DISTINCT url FROM pages")
+        return {r[0] for r in rows}
+
+    # -- sites ----------------------------------------------------------------------------------
+    def save_site(self, site: dict) -> None:
+        """Record (or update) a site's config summary."""
+        from cchc.provinces import province_now
+
+        self.db["sites"].upsert({
+            "name": site["name"], "province": site.get("province"),
+            "province_now": province_now(site.get("province")), "site_name": site.get("site_name"),
+            "base_url": site.get("base_url"), "cms": site.get("cms"), "verified": int(bool(site.get("verified"))),
+        }, pk="name")
+        self.db.conn.commit()
+
+    # -- articles -------------------------------------------------------------------------------
+    def save_article(self, record: dict, page_id: int | None = None, site: str | None = None,
+                     extractor_version: str = "") -> int:
+        """Insert or replace one extracted article (keyed by URL) and all its facts; return its id."""
+        from cchc.provinces import province_now
+
+        url = record.get("url")
+        if not url:
+            raise ValueError("an archived article needs a URL")
+        evidence = record.get("evidence") or {}
+        learners = record.get("learners") or {}
+        published = record.get("published_date")
+        event_start = record.get("event_start")
+        row = {
+            "url": url, "page_id": page_id, "site": site, "province": record.get("province"),
+            "province_now": province_now(record.get("province")), "title": record.get("title"),
+            "published_date": published, "published_year": int(published[:4]) if published else None,
+            "author": record.get("author"), "text": record.get("text") or "",
+            "relevant": int(bool(record.get("relevant"))), "event_type": record.get("event_type"),
+            "event_start": event_start, "event_end": record.get("event_end"),
+            "event_year": int((event_start or published or "")[:4]) if (event_start or published) else None,
+            "event_evidence": evidence.get("event_dates"),
+            "learners_count": learners.get("count"), "learners_qualifier": learners.get("qualifier"),
+            "learners_text": learners.get("text"), "learners_evidence": evidence.get("learners"),
+            "venues_count": record.get("venues_count"), "venues_evidence": evidence.get("venues"),
+            "search_text": fold(f"{record.get('title') or ''}\n{record.get('text') or ''}"),
+            "extracted_at": utc_now(), "extractor_version": extractor_version,
+        }
+        with self.db.conn:
+            old = self.db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
+            if old:
+                article_id = old[0]
+                self._delete_facts(article_id)
+                self.db["articles"].update(article_id, row)
+            else:
+                article_id = self.db["articles"].insert(row).last_pk
+            self._insert_facts(article_id, record)
+            self._drop_orphan_people()
+        return article_id
+
+    def _delete_facts(self, article_id: int) -> None:
+        for table in ("appearances", "rankings", "documents"):
+            self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
+
+    def _drop_orphan_people(self) -> None:
+        self.db.execute("DELETE FROM people WHERE id NOT IN (SELECT person_id FROM appearances)")
+
+    def _insert_facts(self, article_id: int, record: dict) -> None:
+        province = record.get("province")
+        for official in record.get("officials") or []:
+            person_id = self._person_id(official["name"], person_scope(official.get("title"), province))
+            mentions = official.get("mentions") or [official]
+            for mention in mentions:
+                self.db["appearances"].insert({
+                    "person_id": person_id, "article_id": article_id,
+                    "name_as_written": mention.get("name_as_written") or official["name"],
+                    "title": mention.get("title") or official.get("title"),
+                    "honorific": mention.get("honorific") or official.get("honorific"),
+                    "evidence": mention.get("evidence") or official.get("evidence"),
+                    "span_start": mention.get("start"), "span_end": mention.get("end"),
+                })
+        for ranking in record.get("rankings") or []:
+            self.db["rankings"].insert({
+                "article_id": article_id, "index_name": ranking.get("index"), "year": ranking.get("year"),
+                "rank": ranking.get("rank"), "total": ranking.get("total"), "change": ranking.get("change"),
+                "subject": ranking.get("subject"), "score": ranking.get("score"),
+                "evidence": ranking.get("evidence"),
+            })
+        for document in record.get("documents") or []:
+            self.db["documents"].insert({
+                "article_id": article_id, "number": document.get("number"), "kind": document.get("kind"),
+                "date": document.get("date"), "evidence": document.get("evidence"),
+            })
+
+    def _person_id(self, name: str, scope: str) -> int:
+        key = f"{person_key(name)}|{scope}"
+        row = self.db.execute("SELECT id FROM people WHERE key = ?", [key]).fetchone()
+        if row:
+            return row[0]
+        return self.db["people"].insert({"key": key, "name": name, "name_folded": fold(name),
+                                         "scope": scope}).last_pk
+
+    def counts(self) -> dict[str, int]:
+        """Row count of every table (FTS shadow tables left out)."""
+        return {t: self.db[t].count for t in self.db.table_names() if "_fts" not in t}
+
+    def iter_records(self, relevant_only: bool = False) -> Iterator[dict]:
+        """Every archived article as a record of the shared schema (officials, rankings, documents nested)."""
+        where = "WHERE relevant = 1" if relevant_only else ""
+        for row in self.db.query(f"SELECT * FROM articles {where} ORDER BY id"):
+            yield self._record(row)
+
+    def _record(self, row: dict) -> dict:
+        article_id = row["id"]
+        officials: dict[int, dict] = {}
+        for a in self.db.query(
+                "SELECT a.*, p.name FROM appearances a JOIN people p ON p.id = a.person_id "
+                "WHERE a.article_id = ? ORDER BY a.id", [article_id]):
+            entry = officials.setdefault(a["person_id"], {"name": a["name"], "title": a["title"],
+                                                          "honorific": a["honorific"], "evidence": a["evidence"]})
+            if a["title"] and len(a["title"]) > len(entry["title"] or ""):
+                entry["title"] = a["title"]
+                entry["evidence"] = a["evidence"]
+            if not entry["honorific"] and a["honorific"]:
+                entry["honorific"] = a["honorific"]
+        learners = None
+        if row["learners_count"] is not None:
+            learners = {"count": row["learners_count"], "qualifier": row["learners_qualifier"] or "exact",
+                        "text": row["learners_text"] or ""}
+        return {
+            "id": article_id, "url": row["url"], "title": row["title"], "published_date": row["published_date"],
+            "author": row["author"], "text": row["text"], "relevant": bool(row["relevant"]),
+            "province": row["province"], "province_now": row["province_now"], "site": row["site"],
+            "event_type": row["event_type"], "event_start": row["event_start"], "event_end": row["event_end"],
+            "learners": learners, "venues_count": row["venues_count"],
+            "officials": list(officials.values()),
+            "rankings": [{"index": r["index_name"], "year": r["year"], "rank": r["rank"], "total": r["total"],
+                          "change": r["change"], "subject": r["subject"], "score": r["score"],
+                          "evidence": r["evidence"]}
+                         for r in self.db.query("SELECT * FROM rankings WHERE article_id = ? ORDER BY id", [article_id])],
+            "documents": [{"number": d["number"], "kind": d["kind"], "date": d["date"], "evidence": d["evidence"]}
+                          for d in self.db.query("SELECT * FROM documents WHERE article_id = ? ORDER BY id", [article_id])],
+        }
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.conn.close()
+
