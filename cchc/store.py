@@ -138,6 +138,9 @@ class Archive:
                                       create_triggers=True)
         if "people_fts" not in db.table_names():
             db["people"].enable_fts(["name", "name_folded"], tokenize=FTS_TOKENIZE, create_triggers=True)
+        from cchc.views import create_views
+
+        create_views(db)
         db.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)
 
     # -- pages ----------------------------------------------------------------------------------
