@@ -1,0 +1,448 @@
+"""From a page to its parts: title, publication date, byline and clean body text.
+
+Two inputs:
+- `parse_html`: a saved portal page. The body is found by a site selector when the site config
+  gives one, else by known CMS containers (NukeViet, Liferay, SharePoint, Drupal …), else by
+  paragraph density (the block holding most paragraph text with few links). Chrome (menus,
+  counters, calendars, print bars, comment forms, related lists) is cut by markup and by text.
+- `parse_text`: text as scraped (the seeds): the title near the top, sometimes after a section
+  label, then maybe a date line, then the body, maybe followed by chrome.
+
+The publication date comes only from a date line or date markup next to the title, never from
+chrome (a calendar shows no d/m/yyyy date; listings of other news are cut before dates are read).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup, Comment, Tag
+
+from extract.normalize import clean_text, name_case, nfc
+
+# --- dates ------------------------------------------------------------------------------------
+_DMY = re.compile(r"(?<![\d/.-])(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})(?![\d/])")
+_DMY_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d{2})", re.I)
+_YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})")
+_TIME = re.compile(r"\b\d{1,2}\s*[:h]\s*\d{2}(?:\s*:\s*\d{2})?\s*(?:AM|PM|SA|CH)?\b", re.I)
+_DATE_LINE_WORDS = re.compile(
+    r"(ngày\s+đăng|ngày\s+cập\s+nhật|cập\s+nhật(\s+ngày)?|đăng\s+ngày|đăng\s+lúc|ngày\s+xuất\s+bản|"
+    r"xuất\s+bản|ngày\s+phát\s+hành|thời\s+gian\s+đăng|ngày|posted|published|updated|"
+    r"thứ\s+(hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|cn|gmt\s*\+\s*7|lượt\s+xem|lượt\s+đọc|view\s+count|"
+    r"views?|số\s+lần\s+xem|bình\s+luận|tác\s+giả|\d+)", re.I)
+_MIN_YEAR = 1995
+
+
+def parse_date_line(line: str) -> str | None:
+    """The publication date in a date line ("Ngày đăng 19/04/2019 | 05:20", "Thứ năm, 30/05/2024
+    11:24 (GMT+7)", "27/12/2013 14:00"), as ISO yyyy-mm-dd, or None."""
+    line = nfc(line)
+    for pattern, order in ((_DMY, "dmy"), (_DMY_WORDS, "dmy"), (_YMD, "ymd")):
+        for m in pattern.finditer(line):
+            a, b, c = (int(x) for x in m.groups())
+            day, month, year = (a, b, c) if order == "dmy" else (c, b, a)
+            try:
+                date = dt.date(year, month, day)
+            except ValueError:
+                continue
+            if _MIN_YEAR <= year <= dt.date.today().year + 1:
+                return date.isoformat()
+    return None
+
+
+def is_date_line(line: str) -> bool:
+    """True for a short line that is only a date (with time, weekday, cue words, view counter)."""
+    if len(line) > 120 or parse_date_line(line) is None:
+        return False
+    rest = _DMY.sub(" ", line)
+    rest = _DMY_WORDS.sub(" ", rest)
+    rest = _TIME.sub(" ", rest)
+    rest = _DATE_LINE_WORDS.sub(" ", rest)
+    rest = re.sub(r"[\W_]+", "", rest)
+    return len(rest) <= 12
+
+
+# --- chrome and bylines -------------------------------------------------------------------------
+# Lines that are page chrome wherever they appear.
+_CHROME_LINE = re.compile(
+    r"^(?:"
+    r"lượt\s+xem\s*:?\s*[\d.]*|lượt\s+đọc\s*:?\s*[\d.]*|view\s+count\s*:?\s*[\d.]*|số\s+lần\s+xem.*|"
+    r"cỡ\s+chữ\s*:?.*|in\s+bài\s+viết|in\s+trang|bản\s+in|gửi\s+email|gửi\s+bài\s+viết|chia\s+sẻ\s*:?.*|"
+    r"share|tweet|like|facebook|zalo|email|print|lưu\s+bài\s+viết|"
+    r"(tăng|giảm)\s+tương\s+phản|a\+?\s*a\s*a-|a-\s*a\s*a\+|"
+    r"xem\s+tiếp\.*|xem\s+thêm\.*|chi\s+tiết\s*(»|>>)?|quay\s+lại|về\s+đầu\s+trang|trở\s+về|"
+    r"đánh\s+giá\s+bài\s+viết.*|bình\s+chọn.*|từ\s+khóa\s*:?.*|từ\s+khoá\s*:?.*|tags?\s*:.*|"
+    r"\d+\s*(lượt\s+xem|bình\s+luận)|bình\s+luận\s*\(?\d*\)?|"
+    r"hôm\s+nay\s*:?\s*[\d.]+|đang\s+truy\s+cập\s*:?\s*[\d.]*|đã\s+truy\s+cập\s*:?\s*[\d.]*|"
+    r"tổng\s+lượt\s+truy\s+cập\s*:?\s*[\d.]*|tháng\s+hiện\s+tại\s*:?\s*[\d.]*|"
+    r"cn\s+t2\s+t3\s+t4\s+t5\s+t6\s+t7|t2\s+t3\s+t4\s+t5\s+t6\s+t7\s+cn|(\d{1,2}\s+){6}\d{1,2}|"
+    r"tháng\s+\d{1,2}\s*,\s*\d{4}"
+    r")$", re.I)
+# Lines after which nothing belongs to the article: comment forms, related lists, widgets.
+_CHROME_TAIL = re.compile(
+    r"^(?:gửi\s+bình\s+luận|ý\s+kiến\s+bạn\s+đọc|bình\s+luận\s+của\s+bạn|viết\s+bình\s+luận|"
+    r"thông\s+tin\s+người\s+gửi|phản\s+hồi\s*:?$|gửi\s+phản\s+hồi|các\s+tin\s+khác|tin\s+khác|"
+    r"tin\s+liên\s+quan|bài\s+viết\s+liên\s+quan|tin\s+cùng\s+chuyên\s+mục|tin\s+mới\s+hơn|tin\s+cũ\s+hơn|"
+    r"những\s+tin\s+mới\s+hơn|những\s+tin\s+cũ\s+hơn|theo\s+dòng\s+sự\s+kiện|tin\s+đã\s+đưa|"
+    r"tin\s+nóng|tin\s+tiêu\s+điểm|tin\s+nổi\s+bật|tin\s+mới\s+nhất|tin\s+xem\s+nhiều|"
+    r"tìm\s+kiếm\s+theo|tìm\s+kiếm\s*$|lịch\s+công\s+tác|website\s+liên\s+kết|liên\s+kết\s+website|"
+    r"thống\s+kê\s+truy\s+cập|tháng\s+\d{1,2}\s*,\s*\d{4}$|cn\s+t2\s+t3|"
+    r"đang\s+truy\s+cập|tổng\s+lượt\s+truy\s+cập|hôm\s+nay\s*:)", re.I)
+_BYLINE_CUE = re.compile(
+    r"^\(?\s*(?:tác\s+giả(?:\s+bài\s+viết)?|tin\s*,?\s*ảnh|tin\s+và\s+ảnh|bài\s*,?\s*ảnh|bài\s+và\s+ảnh|"
+    r"tin\s*,?\s*bài|bài|tin|người\s+viết|người\s+đăng|biên\s+tập)\s*:\s*(.+?)\s*\)?$", re.I)
+_SOURCE_CUE = re.compile(r"^\(?\s*(?:nguồn(?:\s+tin)?|theo)\s*:\s*(.+?)\s*\)?$", re.I)
+_UNIT_START = re.compile(
+    r"^(?:phòng|sở|ban|văn\s+phòng|trung\s+tâm|chi\s+cục|ubnd|ủy\s+ban|uỷ\s+ban|bộ\s+phận|tổ|"
+    r"cổng\s+thông\s+tin|ban\s+biên\s+tập|tòa\s+soạn|bbt|thanh\s+tra|hội\s+đồng)\b", re.I)
+_NAME_LINE = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\.?\s*){2,5}$")
+_INITIALS = re.compile(r"^(?:[A-ZĐ]\.){1,4}[A-ZĐ]?\.?$|^[A-ZĐ]{1,4}$")
+
+
+def is_chrome_line(line: str) -> bool:
+    """True for a line that is page chrome (counter, print bar, share bar, calendar row …)."""
+    return bool(_CHROME_LINE.match(line.strip()))
+
+
+def cut_chrome(lines: list[str]) -> list[str]:
+    """Drop chrome lines and everything from the first tail marker (comment form, related list …)."""
+    out: list[str] = []
+    for line in lines:
+        if _CHROME_TAIL.match(line):
+            break
+        if not is_chrome_line(line):
+            out.append(line)
+    return out
+
+
+def _byline_of(line: str) -> str | None:
+    """The author named by a line that can close an article body, or None."""
+    line = line.strip().strip("*_").strip()
+    m = _BYLINE_CUE.match(line)
+    if m:
+        return m.group(1).strip()
+    if len(line) > 70 or line.endswith((".", ":", ";", ",", "?", "!")) or not line[:1].isupper():
+        return None
+    words = line.replace("-", " ").split()
+    if len(words) > 10:
+        return None
+    if _UNIT_START.match(line) or _INITIALS.match(line.replace(" ", "")):
+        return line
+    if _NAME_LINE.match(line) and len(words) <= 5:
+        return line
+    return None
+
+
+def _tidy_author(author: str) -> str:
+    author = re.sub(r"\s*[-–]\s*", " - ", author).strip(" .-")
+    return name_case(author) if author.isupper() else author
+
+
+def split_byline(lines: list[str]) -> tuple[list[str], str | None]:
+    """Split trailing byline lines (a name, a unit, 'Tin, ảnh: …', initials) off the body.
+
+    "Nguyễn Thị Định / Sở Nội vụ tỉnh Vĩnh Phúc" gives the person; a unit alone gives the unit;
+    "Nguồn: …" is used only when no author line is found."""
+    tail: list[tuple[int, str]] = []
+    i = len(lines) - 1
+    while i >= 0 and len(tail) < 3:
+        author = _byline_of(lines[i])
+        if author is None:
+            break
+        tail.append((i, author))
+        i -= 1
+    source = None
+    if not tail and lines:
+        m = _SOURCE_CUE.match(lines[-1].strip())
+        if m:
+            source, i = m.group(1), len(lines) - 2
+    if not tail:
+        return (lines[: i + 1], _tidy_author(source)) if source else (lines, None)
+    tail.reverse()  # in reading order
+    people = [a for _, a in tail if not _UNIT_START.match(a)]
+    author = people[0] if people else tail[0][1]
+    return lines[: tail[0][0]], _tidy_author(author)
+
+
+@dataclass
+class Page:
+    """The parts of an article page."""
+
+    title: str | None = None
+    published_date: str | None = None
+    author: str | None = None
+    text: str = ""
+    date_line: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- plain text (the seeds) ---------------------------------------------------------------------
+_SECTION_LABELS = re.compile(
+    r"^(tin\s+tức(\s*[-–]?\s*sự\s+kiện)?|tin\s+hoạt\s+động|hoạt\s+động(\s+của\s+sở)?|tin\s+tổng\s+hợp|"
+    r"cải\s+cách\s+hành\s+chính|tin\s+cải\s+cách\s+hành\s+chính|thông\s+báo|tin\s+trong\s+tỉnh|"
+    r"tin\s+trong\s+nước|trang\s+chủ.*|tin\s+tức\s+-\s+sự\s+kiện|sự\s+kiện|tin\s+nổi\s+bật|tin\s+mới)$",
+    re.I)
+
+
+def parse_text(text: str) -> Page:
+    """Split scraped article text into title, date line, body and byline."""
+    lines = [ln for ln in clean_text(text).split("\n")]
+    nonblank = [i for i, ln in enumerate(lines) if ln]
+    page = Page()
+    if not nonblank:
+        return page
+    pos = 0
+    first = lines[nonblank[0]]
+    if _SECTION_LABELS.match(first) and len(nonblank) > 1:
+        pos = 1
+    page.title = lines[nonblank[pos]] if pos < len(nonblank) else None
+    body_start = nonblank[pos] + 1 if pos < len(nonblank) else len(lines)
+    # a date line sits within the next few lines
+    for j in nonblank[pos + 1: pos + 4]:
+        if is_date_line(lines[j]):
+            page.date_line = lines[j]
+            page.published_date = parse_date_line(lines[j])
+            lines[j] = ""
+            break
+    body_lines = cut_chrome([ln for ln in lines[body_start:] if ln])
+    body_lines, page.author = split_byline(body_lines)
+    page.text = "\n\n".join(body_lines)
+    return page
+
+
+# --- HTML -----------------------------------------------------------------------------------------
+# Known article containers of the CMS families (first match wins).
+BODY_SELECTORS = (
+    "#news-bodyhtml", ".bodytext", ".journal-content-article", ".field--name-body", ".field-name-body",
+    "[itemprop=articleBody]", "#divArticleDescription2", "#show_content", "#divNewsDetails", "#contenttin",
+    "div.textdetail", ".news-content", ".news-detail-content", ".content-detail", ".detail-content",
+    ".article-content", ".article-body", ".post-content", ".entry-content", ".noidung", ".NewsContent",
+    ".ArticleContent", ".chitiet", ".news_content", ".contentNews",
+)
+TITLE_SELECTORS = (
+    ".title-news h1", ".title-detail h1", "h1.title", "h1.news-title", ".news-title", "h1.page-title",
+    "[itemprop=headline]", "#news_details h1", "h1.article-title", ".article-title", ".title_news", "h2.title",
+)
+DATE_SELECTORS = (
+    "[itemprop=datePublished]", ".newsdetailmetatop", "time[datetime]", ".date_time", ".news-date",
+    ".date", ".time", ".publish-date", ".post-date", ".ngay-dang", ".datetime", ".meta",
+)
+AUTHOR_SELECTORS = ("[itemprop=author]", ".author", ".tacgia", ".news-author", ".article-author")
+_CHROME_ATTR = re.compile(
+    r"(^|[\s_-])(menu|nav|navbar|breadcrumbs?|sidebar|side-bar|footer|header|banner|advert|ads|share|"
+    r"social|print|tool-?bar|rating|comments?|binh-?luan|related|other-?news|tin-?khac|tinkhac|tags?|"
+    r"calendar|lich|counter|thong-?ke|statistic|visitors?|poll|search|login|weblink|lienket|"
+    r"pagination|pager|portlet-title|modal|popup|cookie|font-?size|hotline)($|[\s_-])", re.I)
+_BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "figure",
+               "table", "section", "article", "blockquote", "ul", "ol", "dd", "dt", "caption", "center"}
+_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "form", "button", "select", "input",
+              "textarea", "svg", "canvas", "object", "embed", "nav", "header", "footer", "aside")
+
+
+def decode_html(html: str | bytes) -> str:
+    """Bytes to text: the declared charset if any, else UTF-8 (bad bytes replaced)."""
+    if isinstance(html, str):
+        return html
+    head = html[:4096].decode("ascii", "ignore")
+    m = re.search(r"charset=[\"']?([\w-]+)", head, re.I)
+    encoding = m.group(1) if m else "utf-8"
+    try:
+        return html.decode(encoding, errors="replace")
+    except LookupError:
+        return html.decode("utf-8", errors="replace")
+
+
+def _attrs_text(tag: Tag) -> str:
+    attrs = getattr(tag, "attrs", None) or {}
+    classes = attrs.get("class") or []
+    return " ".join(classes if isinstance(classes, list) else [str(classes)]) + " " + str(attrs.get("id") or "")
+
+
+def _text_of(node: Tag) -> str:
+    """Text of a node with a line break after every block element."""
+    parts: list[str] = []
+
+    def walk(el) -> None:
+        for child in el.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, Tag):
+                name = child.name.lower()
+                if name == "img":
+                    alt = (child.get("alt") or "").strip()
+                    if alt and len(alt) > 20:
+                        parts.append("\n" + alt + "\n")
+                    continue
+                block = name in _BLOCK_TAGS
+                if block:
+                    parts.append("\n")
+                walk(child)
+                if block:
+                    parts.append("\n")
+                elif name in ("td", "th"):
+                    parts.append(" ")
+            else:
+                parts.append(str(child))
+
+    walk(node)
+    return clean_text("".join(parts))
+
+
+def _strip_chrome(root: Tag) -> None:
+    for tag in root.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in list(root.find_all(True)):
+        if tag.decomposed:
+            continue
+        if tag.attrs is not None and _CHROME_ATTR.search(_attrs_text(tag)):
+            tag.decompose()
+
+
+def _density_body(soup: BeautifulSoup) -> Tag | None:
+    """The block holding most paragraph text with few links (readability-style scoring)."""
+    scores: dict[int, tuple[float, Tag]] = {}
+    for para in soup.find_all(["p", "div", "td", "span"]):
+        own = "".join(s for s in para.find_all(string=True, recursive=False)).strip()
+        if para.name != "p" and len(own) < 40:
+            continue
+        text = para.get_text(" ", strip=True) if para.name == "p" else own
+        if len(text) < 25:
+            continue
+        links = sum(len(a.get_text(strip=True)) for a in para.find_all("a")) if para.name == "p" else 0
+        value = len(text) * (1 - min(1.0, links / max(1, len(text))))
+        parent = para.parent
+        for weight in (1.0, 0.5):
+            if parent is None or parent.name in ("body", "html", "[document]"):
+                break
+            old = scores.get(id(parent), (0.0, parent))[0]
+            scores[id(parent)] = (old + value * weight, parent)
+            parent = parent.parent
+    if not scores:
+        return None
+    return max(scores.values(), key=lambda s: s[0])[1]
+
+
+def _first(soup: BeautifulSoup, selectors) -> Tag | None:
+    for selector in selectors:
+        try:
+            found = soup.select_one(selector)
+        except Exception:  # a bad selector from a site config must not stop extraction
+            continue
+        if found is not None and found.get_text(strip=True):
+            return found
+    return None
+
+
+def _find_title(soup: BeautifulSoup, selectors: dict) -> str | None:
+    if selectors.get("title"):
+        node = _first(soup, [selectors["title"]])
+        if node:
+            return clean_text(node.get_text(" ")) or None
+    head_title = clean_text(soup.title.get_text(" ")) if soup.title else ""
+    og = soup.find("meta", attrs={"property": "og:title"})
+    og_title = clean_text(og.get("content")) if og and og.get("content") else ""
+    node = _first(soup, TITLE_SELECTORS)
+    if node and not _CHROME_ATTR.search(_attrs_text(node)):
+        return clean_text(node.get_text(" "))
+    candidates = []
+    for h in soup.find_all(["h1", "h2", "h3"]):
+        text = clean_text(h.get_text(" "))
+        if len(text) < 15 or _CHROME_ATTR.search(_attrs_text(h)) or h.find_parent(["nav", "header", "footer", "aside"]):
+            continue
+        score = {"h1": 3, "h2": 2, "h3": 1}[h.name]
+        if text and (text in head_title or text in og_title):
+            score += 5
+        candidates.append((score, text))
+    if candidates:
+        return max(candidates, key=lambda c: c[0])[1]
+    for text in (og_title, head_title):
+        if text:
+            return re.split(r"\s+[|–-]\s+", text)[0].strip() or text
+    return None
+
+
+def _find_date(soup: BeautifulSoup, selectors: dict, title: str | None) -> tuple[str | None, str | None]:
+    for meta_name in ("article:published_time", "datePublished", "pubdate", "dc.date", "date"):
+        meta = soup.find("meta", attrs={"property": meta_name}) or soup.find("meta", attrs={"name": meta_name}) \
+            or soup.find("meta", attrs={"itemprop": meta_name})
+        if meta and meta.get("content"):
+            date = parse_date_line(meta["content"])
+            if date:
+                return date, meta["content"]
+    wanted = [selectors["date"]] if selectors.get("date") else list(DATE_SELECTORS)
+    for selector in wanted:
+        try:
+            nodes = soup.select(selector)
+        except Exception:
+            continue
+        for node in nodes[:5]:
+            if node.find_parent(["aside", "footer", "nav"]) or _CHROME_ATTR.search(_attrs_text(node.parent or node)):
+                continue
+            value = node.get("datetime") or node.get("content") or node.get_text(" ", strip=True)
+            if value and len(value) < 160:
+                date = parse_date_line(value)
+                if date:
+                    return date, clean_text(value)
+    return None, None
+
+
+def parse_html(html: str | bytes, url: str | None = None, selectors: dict | None = None) -> Page:
+    """Split a saved article page into title, publication date, byline and clean body text."""
+    selectors = selectors or {}
+    soup = BeautifulSoup(decode_html(html), "lxml")
+    page = Page()
+    page.title = _find_title(soup, selectors)
+    page.published_date, page.date_line = _find_date(soup, selectors, page.title)
+    author_node = _first(soup, [selectors["author"]] if selectors.get("author") else AUTHOR_SELECTORS)
+    body = None
+    if selectors.get("body"):
+        body = _first(soup, [selectors["body"]])
+    if body is None:
+        body = _first(soup, BODY_SELECTORS)
+    for selector in selectors.get("remove") or []:
+        for tag in (body or soup).select(selector):
+            tag.decompose()
+    if body is None:
+        for tag in soup.find_all(_DROP_TAGS):
+            tag.decompose()
+        body = _density_body(soup)
+        if body is not None:
+            page.warnings.append("body found by text density")
+    if body is None:
+        return page
+    _strip_chrome(body)
+    lines = [ln for ln in _text_of(body).split("\n") if ln]
+    # the title and the date line may be repeated inside the body container
+    while lines and (lines[0] == page.title or is_date_line(lines[0])):
+        if is_date_line(lines[0]) and not page.published_date:
+            page.date_line, page.published_date = lines[0], parse_date_line(lines[0])
+        lines.pop(0)
+    lines = cut_chrome(lines)
+    lines, byline = split_byline(lines)
+    if author_node is not None:
+        node_text = clean_text(author_node.get_text(" "))
+        m = _BYLINE_CUE.match(node_text)
+        page.author = _tidy_author(m.group(1) if m else node_text) if node_text else byline
+        lines = [ln for ln in lines if ln != node_text]
+    else:
+        page.author = byline
+    if not page.published_date:
+        # a date line just under the title, outside the body container
+        page.published_date, page.date_line = _date_near_title(soup, page.title)
+    page.text = "\n\n".join(lines)
+    return page
+
+
+def _date_near_title(soup: BeautifulSoup, title: str | None) -> tuple[str | None, str | None]:
+    if not title:
+        return None, None
+    for heading in soup.find_all(["h1", "h2", "h3", "div", "p", "span"]):
+        if clean_text(heading.get_text(" ")) != title:
+            continue
+        for sibling in list(heading.find_all_next(string=True, limit=12)):
+            line = clean_text(str(sibling))
+            if line and is_date_line(line):
+                return parse_date_line(line), line
+        break
+    return None, None

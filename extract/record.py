@@ -1,0 +1,60 @@
+"""Assemble the article record (shared/schema/article.schema.json) from a parsed page.
+
+Every fact finder reads the same clean body text; the record keeps, beside the schema fields,
+an `evidence` map (sentence per fact) that the archive stores and Datasette shows.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from extract import classify, dates, documents, officials, quantities, rankings
+from extract.normalize import person_key
+from extract.page import Page
+
+
+def _iso_to_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def build_record(page: Page, url: str | None = None, province: str | None = None) -> dict:
+    """The schema record for a parsed page. `province` (from the site config) wins over the
+    province read from the text."""
+    text = page.text or ""
+    title = page.title or ""
+    published = _iso_to_date(page.published_date)
+    province = province or classify.find_province(title, text, url)
+    relevant = classify.is_relevant(title, text)
+    event = dates.find_event_dates(text, published=published, title=title)
+    learners = quantities.find_learners(text)
+    venues = quantities.find_venues(text)
+    people = [p for p in officials.find_officials(text, byline=page.author)
+              if not page.author or person_key(p["name"]) != person_key(page.author)]
+    found_rankings = rankings.find_rankings(text, published_year=published.year if published else None,
+                                            province=province)
+    found_documents = documents.find_documents(text, published=published)
+    return {
+        "url": url,
+        "title": page.title,
+        "published_date": page.published_date,
+        "author": page.author,
+        "text": text,
+        "relevant": relevant,
+        "province": province,
+        "event_type": classify.event_type(title, text),
+        "event_start": event.get("start"),
+        "event_end": event.get("end"),
+        "learners": {k: learners[k] for k in ("count", "qualifier", "text")} if learners else None,
+        "venues_count": venues["count"] if venues else None,
+        "officials": people,
+        "rankings": found_rankings,
+        "documents": found_documents,
+        "evidence": {
+            "event_dates": event.get("evidence"),
+            "learners": learners.get("evidence") if learners else None,
+            "venues": venues.get("evidence") if venues else None,
+            "published_date": page.date_line,
+        },
+    }
