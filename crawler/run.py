@@ -1,0 +1,189 @@
+"""Run crawls from Python: `crawl(...)` starts Scrapy in a child process and returns its stats.
+
+Scrapy's reactor cannot be restarted within one process, so every call runs
+`python -m crawler.run <spec.json> <result.json>` in a fresh interpreter. The child crawls every
+requested site at once (one Scrapy crawler per site, one shared SQLite connection) and writes a JSON
+report. Failures (an unreachable host, a bad config, a crash) come back as report entries, never as
+tracebacks in the caller.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+from crawler.sites import SiteConfig, from_dict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+_STAT_KEYS = {"pages": "cchc/pages", "articles": "cchc/articles", "errors": "cchc/errors",
+              "skipped_known": "cchc/skipped_known", "extract_errors": "cchc/extract_errors",
+              "robots_forbidden": "robotstxt/forbidden", "requests": "downloader/request_count"}
+
+
+def crawl(db_path: str | os.PathLike, sites: Iterable[SiteConfig] = (), start_urls: Iterable[str] = (),
+          settings: dict[str, Any] | None = None, incremental: bool = False, jobdir: str | None = None,
+          timeout: float | None = None, log_file: str | os.PathLike | None = None) -> dict:
+    """Crawl `sites` (config mode) and `start_urls` (generic mode) into the archive at `db_path`.
+
+    Runs Scrapy in a child process, so it may be called any number of times from one process.
+    `settings` overrides Scrapy/project settings (e.g. {"DOWNLOAD_DELAY": 0}); `incremental` skips
+    article URLs already preserved; `jobdir` makes the crawl resumable (one sub-directory per site);
+    `log_file` receives Scrapy's log (default: kept only for error reports).
+
+    Returns {"ok": bool, "pages": n, "articles": n, "errors": n, "messages": [...],
+    "sites": {name: {"pages", "articles", "errors", "skipped_known", "extract_errors",
+    "robots_forbidden", "requests", "reached", "status", "messages", "finish_reason"}}}.
+    `status` is "ok", "unreachable" (nothing could be fetched) or "failed"."""
+    spec = {
+        "db": str(db_path),
+        "sites": [s.as_dict() for s in sites],
+        "start_urls": list(start_urls),
+        "settings": dict(settings or {}),
+        "incremental": bool(incremental),
+        "jobdir": str(jobdir) if jobdir else None,
+        "log_file": str(log_file) if log_file else None,
+    }
+    if not spec["sites"] and not spec["start_urls"]:
+        return _report({}, ["nothing to crawl: give sites or start_urls"])
+    with tempfile.TemporaryDirectory(prefix="cchc-crawl-") as tmp:
+        spec_path, out_path = Path(tmp) / "spec.json", Path(tmp) / "result.json"
+        spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
+        env.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+        try:
+            proc = subprocess.run([sys.executable, "-m", "crawler.run", str(spec_path), str(out_path)],
+                                  cwd=str(REPO_ROOT), env=env, capture_output=True, text=True,
+                                  timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return _report({}, [f"the crawl did not finish within {timeout} s and was stopped"])
+        if out_path.exists():
+            result = json.loads(out_path.read_text(encoding="utf-8"))
+            if proc.returncode != 0:
+                result["ok"] = False
+                result["messages"].append(f"crawler process exited with status {proc.returncode}")
+            return result
+        tail = (proc.stderr or "").strip().splitlines()[-5:]
+        return _report({}, [f"crawler process failed (exit {proc.returncode})", *tail])
+
+
+def _report(sites: dict[str, dict], messages: list[str]) -> dict:
+    """Totals over the per-site stats."""
+    return {
+        "ok": not messages and all(s["status"] == "ok" for s in sites.values()),
+        "pages": sum(s["pages"] for s in sites.values()),
+        "articles": sum(s["articles"] for s in sites.values()),
+        "errors": sum(s["errors"] for s in sites.values()) + len(messages),
+        "messages": messages,
+        "sites": sites,
+    }
+
+
+def site_summary(stats: dict[str, Any]) -> dict:
+    """One site's report from a crawler's Scrapy stats."""
+    out = {key: int(stats.get(stat) or 0) for key, stat in _STAT_KEYS.items()}
+    out["reached"] = bool(stats.get("cchc/reached"))
+    out["messages"] = list(stats.get("cchc/messages") or [])
+    out["finish_reason"] = stats.get("finish_reason")
+    out["crawl_delay"] = stats.get("cchc/crawl_delay")
+    out["crawl_delay_requested"] = stats.get("cchc/crawl_delay_requested")
+    if out["robots_forbidden"]:
+        out["messages"].append(f"{out['robots_forbidden']} request(s) forbidden by robots.txt")
+    if not out["reached"]:
+        out["status"] = "unreachable"
+        if not out["messages"]:
+            out["messages"].append("the site could not be reached (no response received)")
+        else:
+            out["messages"].insert(0, "the site could not be reached")
+        out["errors"] = max(out["errors"], 1)
+    elif stats.get("finish_reason") not in ("finished", "closespider_pagecount", "closespider_itemcount"):
+        out["status"] = "failed"
+    else:
+        out["status"] = "ok"
+    return out
+
+
+# -- child process --------------------------------------------------------------------------------
+def _site_settings(base: Any, site: SiteConfig | None, name: str, jobdir: str | None) -> Any:
+    settings = base.copy()
+    if site is not None:
+        tls = site.tls or {}
+        if tls.get("ciphers"):
+            settings.set("DOWNLOADER_CLIENT_TLS_CIPHERS", tls["ciphers"], priority="spider")
+        if tls.get("method"):
+            settings.set("DOWNLOADER_CLIENT_TLS_METHOD", tls["method"], priority="spider")
+        if site.download_delay is not None and base.getpriority("DOWNLOAD_DELAY") < 40:
+            settings.set("DOWNLOAD_DELAY", site.download_delay, priority="spider")
+    if jobdir:
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+        settings.set("JOBDIR", str(Path(jobdir) / safe), priority="cmdline")
+    return settings
+
+
+def _child(spec_path: str, out_path: str) -> int:
+    """Child-process entry point: run the crawl described in `spec_path`, write the report."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy import signals
+    from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from crawler.spiders.portal import PortalSpider
+
+    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    base = get_project_settings()
+    base.setdict(spec["settings"], priority="cmdline")
+    base.set("CCHC_DB", spec["db"], priority="cmdline")
+    base.set("CCHC_INCREMENTAL", spec["incremental"], priority="cmdline")
+    if spec.get("log_file"):
+        base.set("LOG_FILE", spec["log_file"], priority="cmdline")
+    messages: list[str] = []
+    jobs: list[tuple[str, Any, dict]] = []
+    for raw in spec["sites"]:
+        try:
+            site = from_dict(raw, source=f"site {raw.get('name')!r}")
+        except ValueError as exc:
+            messages.append(str(exc))
+            continue
+        jobs.append((site.name, _site_settings(base, site, site.name, spec["jobdir"]), {"site_config": site}))
+    for url in spec["start_urls"]:
+        name = urlsplit(url).netloc.lower() or url
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+            messages.append(f"not an http(s) URL: {url!r}")
+            continue
+        jobs.append((name, _site_settings(base, None, name, spec["jobdir"]), {"start_url": url}))
+
+    process = CrawlerProcess(base, install_root_handler=True)
+    collected: dict[str, dict] = {}
+    for i, (name, settings, kwargs) in enumerate(jobs):
+        crawler = Crawler(PortalSpider, settings, init_reactor=(i == 0))
+
+        def grab(spider: Any, reason: str, _crawler: Any = crawler, _name: str = name) -> None:
+            stats = dict(_crawler.stats.get_stats())
+            stats.setdefault("finish_reason", reason)
+            collected[_name] = stats
+
+        crawler.signals.connect(grab, signal=signals.spider_closed, weak=False)
+        process.crawl(crawler, **kwargs)
+    if jobs:
+        process.start()
+    sites = {}
+    for name, *_ in jobs:
+        if name in collected:
+            sites[name] = site_summary(collected[name])
+        else:
+            sites[name] = {**{k: 0 for k in _STAT_KEYS}, "reached": False, "status": "failed",
+                           "messages": ["the crawler did not start (see the log)"], "errors": 1,
+                           "finish_reason": None, "crawl_delay": None,
+                           "crawl_delay_requested": None}
+    Path(out_path).write_text(json.dumps(_report(sites, messages), ensure_ascii=False, default=str),
+                              encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child(sys.argv[1], sys.argv[2]))

@@ -1,0 +1,295 @@
+"""Event dates of a training, read from an article body.
+
+`find_event_dates` returns the first and last day of the training itself, not the publication date,
+not the date of a cited document ("Quyết định số 2129/QĐ-UBND ngày 20/8/2013") and not a period
+("giai đoạn 2011- 2020"). `parse_date` / `parse_date_line` read one date from a short string.
+
+All patterns are bounded (no nested unbounded repeats), so a 5 MB text is scanned in linear time.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+
+from extract.normalize import nfc, sentence_spans
+
+# An article body is a few thousand characters; longer input (a mis-parsed page) is read only this far,
+# and at most this many dates are weighed, so the time spent stays bounded.
+MAX_TEXT = 300_000
+MAX_CANDIDATES = 400
+
+_SEP = r"(?:\s?/\s?|[.\-])"
+_YEAR = r"(?:19|20)\d{2}"
+
+
+def _atom(p: str) -> str:
+    """A day+month(+year) date, numeric ("13/11/2019") or worded ("03 tháng 6 năm 2023")."""
+    return (
+        rf"(?:(?P<{p}d>[0-3]?\d){_SEP}(?P<{p}m>[01]?\d)(?:{_SEP}(?P<{p}y>{_YEAR}))?(?![\d/]|\.\d)"
+        rf"|(?P<{p}wd>[0-3]?\d)\s+tháng\s+(?P<{p}wm>[01]?\d)(?:\s*(?:năm|,|/)\s*(?P<{p}wy>{_YEAR}))?(?!\d))"
+    )
+
+
+_PART = r"(?:sáng|chiều|tối|trưa|đêm)"
+_PFX = rf"(?:(?:từ\s+)?(?:{_PART}\s+(?:nay\s+)?(?:thứ\s+\w+\s*,?\s*)?)?(?:các\s+)?ngày\s+|{_PART}\s+|từ\s+|hôm\s+)"
+_CONN = r"\s*(?:-|–|đến(?:\s+hết)?(?:\s+ngày)?|tới(?:\s+ngày)?|và(?:\s+ngày)?|,\s*(?:ngày\s+)?)\s*"
+
+_DATE_RE = re.compile(
+    # "từ ngày 19 đến 21/9", "ngày 20-21/7", "ngày 18 và 19 tháng 4 năm 2019"
+    rf"(?<!\w)(?P<rd_pfx>{_PFX})(?P<rd_d1>[0-3]?\d)(?=\s*(?:-|–|đến|tới|và|,))"
+    rf"{_CONN}(?:{_atom('rd_')})"
+    # "ngày 18/4 và 19/4", "từ ngày 28/9 đến ngày 02/10/2020"
+    rf"|(?<!\w)(?P<rr_pfx>{_PFX})?(?:{_atom('ra_')}){_CONN}(?:{_atom('rb_')})"
+    # "Sáng ngày 08/10/2019", "ngày 03 tháng 6 năm 2023", "Chiều 15/3", or any d/m/yyyy
+    rf"|(?<!\w)(?P<s_pfx>{_PFX})?(?:{_atom('s_')})",
+    re.IGNORECASE,
+)
+
+_EVENT_CUE = re.compile(
+    r"tổ\s+chức|khai\s+mạc|khai\s+giảng|bế\s+giảng|bế\s+mạc|diễn\s+ra|lớp|hội\s+nghị|tập\s+huấn|bồi\s+dưỡng"
+    r"|hội\s+thảo|t[oọ]ạ?\s*đàm|khó[aá]\s+học|khoá|khóa|đào\s+tạo",
+    re.IGNORECASE,
+)
+_ISSUE_AFTER = re.compile(r"ban\s+hành|(?<!\w)kí|(?<!\w)ký|phê\s+duyệt|có\s+hiệu\s+lực|công\s+bố\s+(?:quyết|chỉ)", re.I)
+_DOC_BEFORE = re.compile(r"\d+[a-zA-Z]?/(?:\d{4}/)?[A-ZĐ][\wĐđ\-]*\s*[,(]?\s*(?:ngày\s+)?$")
+_ISSUE_BEFORE = re.compile(r"(?:ban\s+hành|ký|kí|phê\s+duyệt|hiệu\s+lực)\s+(?:vào\s+|từ\s+)?(?:ngày\s+)?$", re.I)
+_DOC_OWNER_AFTER = re.compile(
+    r"^\s*,?\s*của\s+(?:UBND|Ủy\s+ban|Uỷ\s+ban|Bộ|Chính\s+phủ|Thủ\s+tướng|HĐND|Hội\s+đồng|Tỉnh\s+ủy|Thành\s+ủy|Ban\s)",
+    re.I)
+_DOC_WORD_BEFORE = re.compile(
+    r"(?:Kế\s+hoạch|Quyết\s+định|Nghị\s+quyết|Thông\s+tư|Nghị\s+định|Chỉ\s+thị|Công\s+văn|Thông\s+báo|văn\s+bản)"
+    r"\s*(?:số\s*)?[^\s,.;]{0,30}\s*$", re.I)
+
+
+def _ymd(m: re.Match, p: str) -> tuple[int, int, int | None] | None:
+    d, mo, y = m.group(p + "d"), m.group(p + "m"), m.group(p + "y")
+    if d is None:
+        d, mo, y = m.group(p + "wd"), m.group(p + "wm"), m.group(p + "wy")
+    if d is None or mo is None:
+        return None
+    return int(d), int(mo), int(y) if y else None
+
+
+def _valid(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _year_for(month: int, published: dt.date | None) -> int | None:
+    """Year of a day/month written without one: the publication year, across a New Year boundary."""
+    if published is None:
+        return None
+    if published.month >= 11 and month <= 2:
+        return published.year + 1
+    if published.month <= 2 and month >= 11:
+        return published.year - 1
+    return published.year
+
+
+def _resolve(m: re.Match, published: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    """Turn one match of _DATE_RE into (start, end) dates, or None when invalid or yearless."""
+    if m.group("rd_d1") is not None:
+        b = _ymd(m, "rd_")
+        if not b:
+            return None
+        d1 = int(m.group("rd_d1"))
+        y = b[2] or _year_for(b[1], published)
+        if y is None:
+            return None
+        start, end = _valid(y, b[1], d1), _valid(y, b[1], b[0])
+    elif m.group("ra_d") is not None or m.group("ra_wd") is not None:
+        a, b = _ymd(m, "ra_"), _ymd(m, "rb_")
+        if not a or not b:
+            return None
+        if not m.group("rr_pfx") and not (a[2] or b[2]):
+            return None
+        if b[2]:
+            yb = b[2]
+            ya = a[2] or (yb - 1 if a[1] > b[1] else yb)
+        elif a[2]:
+            ya = a[2]
+            yb = ya + 1 if b[1] < a[1] else ya
+        else:
+            ya = _year_for(a[1], published)
+            if ya is None:
+                return None
+            yb = ya + 1 if b[1] < a[1] else ya
+        start, end = _valid(ya, a[1], a[0]), _valid(yb, b[1], b[0])
+    else:
+        s = _ymd(m, "s_")
+        if not s:
+            return None
+        if not m.group("s_pfx") and not s[2]:
+            return None  # a bare "2/63" or "18/4" without "ngày" is not a date
+        y = s[2] or _year_for(s[1], published)
+        if y is None:
+            return None
+        start = end = _valid(y, s[1], s[0])
+    if not start or not end or end < start or (end - start).days > 92:
+        return None
+    return start, end
+
+
+class _Sentences:
+    """Sentence bounds of a text, computed once, looked up by offset."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.spans = sentence_spans(text)
+        self.starts = [s for s, _ in self.spans]
+
+    def bounds(self, pos: int, radius: int = 600) -> tuple[int, int]:
+        """The sentence around offset `pos`, clipped to `radius` characters either side (a page
+        without punctuation must not make every look-up scan the whole text)."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i < 0 or not self.spans:
+            s, e = 0, len(self.text)
+        else:
+            s, e = self.spans[i]
+            e = max(e, pos)
+        return max(s, pos - radius), min(e, pos + radius)
+
+    def evidence(self, start: int, end: int) -> str:
+        """The sentence(s) holding [start, end), as `normalize.sentence_at` would give them."""
+        s, e = self.bounds(start)
+        if end > e:
+            _, e = self.bounds(max(start, end - 1))
+        return self.text[s:e]
+
+
+def _score(text: str, m: re.Match, sent: tuple[int, int], published: dt.date | None,
+           start: dt.date) -> float:
+    s, e = m.span()
+    before = text[max(sent[0], s - 60):s]
+    head = text[s:min(e, s + 12)]
+    after = text[e:min(sent[1], e + 160)]
+    if _DOC_BEFORE.search(before) or _ISSUE_BEFORE.search(before) or _DOC_OWNER_AFTER.search(after):
+        return -100
+    if _DOC_WORD_BEFORE.search(before[-45:]) and not re.search(r"tổ\s+chức|diễn\s+ra", before[-45:], re.I):
+        return -100
+    clause = re.split(r"[;:]", after, maxsplit=1)[0][:120]
+    issue = _ISSUE_AFTER.search(clause)
+    cue_after = _EVENT_CUE.search(clause)
+    if issue and (not cue_after or cue_after.start() > issue.start()):
+        return -100
+    score = 0.0
+    if cue_after:
+        score += 5
+    if _EVENT_CUE.search(text[sent[0]:sent[1]]):
+        score += 3
+    if re.match(rf"\s*(?:từ\s+)?{_PART}", head, re.I) or re.search(rf"{_PART}\s*(?:nay\s*)?$", before, re.I):
+        score += 2
+    if re.search(r"vừa\s+qua|vừa\s+diễn\s+ra|đã\s+diễn\s+ra", after[:60], re.I):
+        score += 1
+    if published is not None:
+        gap = (published - start).days
+        if gap > 400:
+            score -= 4
+        elif gap < -400:
+            score -= 4
+    return score
+
+
+_ANCHOR = re.compile(r"\d\s?[/.\-]\s?\d|\d\s+tháng", re.IGNORECASE)
+
+
+_WORD_START = re.compile(r"(?<!\w)\w")
+
+
+def _iter_dates(text: str):
+    """Same matches as _DATE_RE.finditer(text), but tried only at word starts up to 48 characters
+    before a digit pair ("13/11", "03 tháng"): every date contains one, and every match starts at a
+    word start. This keeps long texts without dates fast."""
+    last = 0      # end of the last match: later matches may not overlap it
+    tried = -1    # starts up to here have been tried and failed (a failure does not depend on the anchor)
+    for a in _ANCHOR.finditer(text):
+        pos = a.start()
+        if pos < last:
+            continue
+        for w in _WORD_START.finditer(text, max(last, tried + 1, pos - 48), pos + 1):
+            st = w.start()
+            tried = st
+            m = _DATE_RE.match(text, st, min(len(text), st + 220))
+            if m:
+                yield m
+                last = m.end()
+                break
+
+
+def _candidates(text: str, published: dt.date | None):
+    sents = _Sentences(text)
+    for n, m in enumerate(_iter_dates(text)):
+        if n >= MAX_CANDIDATES:
+            break
+        got = _resolve(m, published)
+        if not got:
+            continue
+        sent = sents.bounds(m.start())
+        yield _score(text, m, sent, published, got[0]), m, got, sents
+
+
+def find_event_dates(text: str, published: dt.date | None = None, title: str | None = None) -> dict:
+    """Start and end of the training reported by `text` (an article body, NFC, chrome-free).
+
+    Returns {"start": "YYYY-MM-DD"|None, "end": ..., "evidence": sentence|None, "span": [s, e]|None}.
+    A one-day event has end == start. A year left out is taken from `published` (across a New Year
+    boundary); with no year and no `published` nothing is guessed. Dates of cited documents and
+    dates in sentences without an event cue are ignored. `title` is a fallback source; its span is
+    None because it is not part of `text`.
+    """
+    empty = {"start": None, "end": None, "evidence": None, "span": None}
+    if not isinstance(text, str):
+        return empty
+    text = nfc(text[:MAX_TEXT])
+    best = None
+    for score, m, (start, end), sents in _candidates(text, published):
+        if score < 3:
+            continue
+        if best is None or score > best[0]:
+            best = (score, m, start, end, sents)
+    if best is not None:
+        _, m, start, end, sents = best
+        return {"start": start.isoformat(), "end": end.isoformat(),
+                "evidence": sents.evidence(m.start(), m.end()), "span": [m.start(), m.end()]}
+    if title:
+        title = nfc(title)
+        for score, m, (start, end), _ in _candidates(title, published):
+            if score >= 3:
+                return {"start": start.isoformat(), "end": end.isoformat(), "evidence": title, "span": None}
+    return empty
+
+
+_ONE_DATE = re.compile(
+    rf"(?<!\d)(?P<d>[0-3]?\d)\s*[/.\-]\s*(?P<m>[01]?\d)\s*[/.\-]\s*(?P<y>{_YEAR}|\d{{2}})(?!\d)"
+    rf"|(?<!\d)(?P<wd>[0-3]?\d)\s+tháng\s+(?P<wm>[01]?\d)\s*(?:năm|,|/)\s*(?P<wy>{_YEAR})(?!\d)"
+    rf"|(?<!\d)(?P<iy>{_YEAR})-(?P<im>[01]\d)-(?P<id>[0-3]\d)(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def parse_date(s: str | None) -> dt.date | None:
+    """Parse the first complete day/month/year date in a short string: "13/11/2019", "8-11-2011",
+    "08.10.2019", "ngày 03 tháng 6 năm 2023", "2023-06-03". Returns None when there is none."""
+    if not isinstance(s, str) or not s:
+        return None
+    for m in _ONE_DATE.finditer(nfc(s)[:2000]):
+        if m.group("d"):
+            d, mo, y = int(m.group("d")), int(m.group("m")), m.group("y")
+            y = int(y) if len(y) == 4 else 2000 + int(y)
+        elif m.group("wd"):
+            d, mo, y = int(m.group("wd")), int(m.group("wm")), int(m.group("wy"))
+        else:
+            d, mo, y = int(m.group("id")), int(m.group("im")), int(m.group("iy"))
+        got = _valid(y, mo, d)
+        if got:
+            return got
+    return None
+
+
+def parse_date_line(s: str | None) -> dt.date | None:
+    """Publication date from a page's date line ("Thứ năm - 30/05/2024 11:24", "Ngày đăng 19/04/2019 |
+    05:20 | View count: 4012", "Cập nhật ngày: 30/07/2020 05:16:15"): the first full date in it."""
+    return parse_date(s)

@@ -1,0 +1,131 @@
+"""Legal and administrative documents cited in an article: number/symbol, kind and date.
+
+"Kế hoạch: số 204/KH-UBND ngày 23/12/2021" → 204/KH-UBND, Kế hoạch, 2021-12-23;
+"Ngày 20/8/2013, UBND tỉnh đã ban hành Quyết định số 2129/QĐ-UBND" → 2129/QĐ-UBND, 2013-08-20.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+
+from extract.dates import MAX_CANDIDATES, MAX_TEXT, _Sentences, _valid
+from extract.normalize import nfc
+
+_MAX_TEXT = MAX_TEXT
+
+_KINDS = [
+    ("Thông tư liên tịch", "Thông tư liên tịch"), ("Thông tư", "Thông tư"), ("Nghị quyết", "Nghị quyết"),
+    ("Nghị định", "Nghị định"), ("Quyết định", "Quyết định"), ("Kế hoạch", "Kế hoạch"), ("Chỉ thị", "Chỉ thị"),
+    ("Công văn", "Công văn"), ("Văn bản", "Công văn"), ("Thông báo", "Thông báo"), ("Hướng dẫn", "Hướng dẫn"),
+    ("Báo cáo", "Báo cáo"), ("Tờ trình", "Tờ trình"), ("Công điện", "Công điện"), ("Luật", "Luật"),
+    ("Pháp lệnh", "Pháp lệnh"), ("Kết luận", "Kết luận"), ("Quy định", "Quy định"), ("Đề án", "Đề án"),
+    ("Chương trình", "Chương trình"),
+]
+_KIND_RE = "|".join(re.escape(k) for k, _ in _KINDS)
+_KIND_OF = {k.lower(): v for k, v in _KINDS}
+# type codes in the symbol ("QĐ" in 2129/QĐ-UBND) when no kind word is written
+_CODE_KIND = {"QĐ": "Quyết định", "KH": "Kế hoạch", "NQ": "Nghị quyết", "TT": "Thông tư", "TTLT": "Thông tư liên tịch",
+              "NĐ": "Nghị định", "CT": "Chỉ thị", "TB": "Thông báo", "HD": "Hướng dẫn", "BC": "Báo cáo",
+              "TTr": "Tờ trình", "CĐ": "Công điện", "KL": "Kết luận", "QĐ-TTg": "Quyết định", "QH": "Luật"}
+
+_SEG = r"[A-ZĐ][A-Za-zĐđ0-9]{0,11}"
+_NUMBER = rf"(?P<num>\d{{1,5}}[a-zA-Z]{{0,2}}\s?/\s?(?:(?:19|20)\d{{2}}\s?/\s?)?{_SEG}(?:\s?[-–]\s?{_SEG}){{0,4}})(?![\w/])"
+_DOC_RE = re.compile(
+    rf"(?:(?P<kind>{_KIND_RE})\s*(?:[:(]\s*)?)?(?P<so>(?:số|sô|so|Số)\s*[:.]?\s*)?{_NUMBER}",
+)
+_DATE_AFTER = re.compile(
+    r"\s*[,(]?\s*(?:ban\s+hành\s+|được\s+ban\s+hành\s+|ký\s+)?(?:vào\s+)?(?:ngày|ngầy)\s+"
+    r"(?:(?P<d>[0-3]?\d)\s?[/.\-]\s?(?P<m>[01]?\d)(?:\s?[/.\-]\s?(?P<y>(?:19|20)\d{2}))?"
+    r"|(?P<wd>[0-3]?\d)\s+tháng\s+(?P<wm>[01]?\d)(?:\s*(?:năm|,|/)\s*(?P<wy>(?:19|20)\d{2}))?)(?![\d/])",
+    re.IGNORECASE,
+)
+_DATE_BEFORE = re.compile(
+    r"(?:ngày\s+)?(?:(?P<d>[0-3]?\d)\s?/\s?(?P<m>[01]?\d)\s?/\s?(?P<y>(?:19|20)\d{2})"
+    r"|(?P<wd>[0-3]?\d)\s+tháng\s+(?P<wm>[01]?\d)\s*(?:năm|,|/)\s*(?P<wy>(?:19|20)\d{2}))(?![\d/])",
+    re.IGNORECASE,
+)
+_ISSUED = re.compile(r"(?:ban\s+hành|(?<!\w)ký|(?<!\w)kí|phê\s+duyệt|(?<!\w)có)\s*(?:các\s+|bản\s+)?$", re.IGNORECASE)
+
+
+def _date_of(m: re.Match, number: str, published: dt.date | None) -> dt.date | None:
+    if m.group("d"):
+        d, mo, y = int(m.group("d")), int(m.group("m")), m.group("y")
+    else:
+        d, mo, y = int(m.group("wd")), int(m.group("wm")), m.group("wy")
+    if y:
+        return _valid(int(y), mo, d)
+    inner = re.search(r"/((?:19|20)\d{2})/", number)
+    if inner:
+        return _valid(int(inner.group(1)), mo, d)
+    if published is None:
+        return None
+    got = _valid(published.year, mo, d)
+    if got and got > published:  # a document is issued before the article about it
+        got = _valid(published.year - 1, mo, d)
+    return got
+
+
+def _kind(word: str | None, number: str) -> str | None:
+    if word:
+        return _KIND_OF.get(word.lower())
+    symbol = number.split("/")[-1]
+    codes = symbol.split("-")
+    for c in codes:
+        if c in _CODE_KIND:
+            return _CODE_KIND[c]
+        if re.fullmatch(r"QH\d+", c):
+            return "Luật"
+    if len(re.findall(r"/", number)) == 1 and not any(c in _CODE_KIND for c in codes):
+        return "Công văn"  # 1234/SNV-CCHC: an official letter carries no type code
+    return None
+
+
+def _normalise(number: str) -> str:
+    return re.sub(r"\s+", "", number).replace("–", "-")
+
+
+def find_documents(text: str, published: dt.date | None = None) -> list[dict]:
+    """Documents cited in `text`: [{"number": "204/KH-UBND", "kind": "Kế hoạch"|…|None, "date":
+    "YYYY-MM-DD"|None, "evidence": sentence, "span": [s, e]}], once per number, in order of first mention.
+
+    The number is normalised without inner spaces (Đ kept as written). The date is the "ngày …" right
+    after the number, or a date before "… ban hành <document>" in the same sentence; a date without a
+    year takes the year in the number, else the publication year."""
+    if not isinstance(text, str) or not text:
+        return []
+    text = nfc(text)[:_MAX_TEXT]
+    sents = _Sentences(text)
+    out: dict[str, dict] = {}
+    for m in itertools.islice(_DOC_RE.finditer(text), MAX_CANDIDATES):
+        number = _normalise(m.group("num"))
+        symbol = number.split("/")[-1]
+        has_code = any(c in _CODE_KIND or re.fullmatch(r"QH\d+", c) for c in symbol.split("-"))
+        if not (m.group("kind") or m.group("so") or has_code):
+            continue
+        if not re.search(r"[A-ZĐ]{2}", symbol) and symbol not in _CODE_KIND:
+            continue
+        date = None
+        after = _DATE_AFTER.match(text, m.end(), min(len(text), m.end() + 60))
+        if after:
+            date = _date_of(after, number, published)
+        else:
+            s, _ = sents.bounds(m.start())
+            head = text[max(s, m.start() - 160):m.start()]
+            befores = list(_DATE_BEFORE.finditer(head))
+            if befores:
+                b = befores[-1]
+                between = head[b.end():]
+                if _ISSUED.search(between) and ";" not in between and not _DOC_RE.search(between):
+                    date = _date_of(b, number, published)
+        kind = _kind(m.group("kind"), number)
+        if number in out:
+            if out[number]["date"] is None and date:
+                out[number]["date"] = date.isoformat()
+            if out[number]["kind"] is None and kind:
+                out[number]["kind"] = kind
+            continue
+        start = m.start()
+        out[number] = {"number": number, "kind": kind, "date": date.isoformat() if date else None,
+                       "evidence": sents.evidence(start, m.end()), "span": [start, m.end()]}
+    return list(out.values())

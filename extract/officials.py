@@ -1,0 +1,766 @@
+"""Named officials in a CCHC news article: who spoke, taught or attended, with title and honorific.
+
+Rules, not a statistical model (a general NER finds a third of them). A name is a run of 2–4
+capitalised syllables that either follows a cue ("đồng chí", "Đ/c", "ông", "bà", "PGS.TS", "ThS.",
+…, or a plural cue such as "các đồng chí:" opening a list), or starts with a Vietnamese surname and
+sits next to a title ("Phó Giám đốc Sở Nội vụ Nguyễn Thị Thiều Hương", "Nguyễn Văn A, Giám đốc
+Sở …"). Titles are read after the name (", " / " - " / " (" and a title word) or before it, and stop
+at the first word that is not part of a position or unit name, so the verb that follows ("… Bộ Nội vụ
+truyền đạt") and the next person in a list are left out. Place names, unit names, the byline and
+photo/source credits are not people.
+
+Public entry point: `find_officials(text, byline=None)`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from extract.normalize import canonical_tones, name_case, nfc, person_key, sentence_at, sentence_spans
+
+# ---------------------------------------------------------------------------------------------
+# Lexicons (lower case; tone placement is canonicalised when they are loaded)
+# ---------------------------------------------------------------------------------------------
+
+SURNAMES = """
+nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý lí đào đoàn đinh lâm mai
+trương hà cao lương tạ chu quách thái kiều triệu tô la lưu văn phùng vương nông lò y giáp khổng
+khúc kim lạc lại lã lục mạc mạch mẫn nghiêm ninh phí thân thạch tiêu tôn tống trịnh ưng vi bạch
+bế cù chẩu diệp doãn đàm đồng đường hàn hầu hứa kha khương khuất lăng lường lù mã nhâm phương
+sầm tào thào tiết trình tưởng vàng vừ quàng cầm sùng giàng mùa lầu ly ma bàn ksor rơ siu kpă byă
+niê âu ôn đậu đới tất ung
+"""
+
+# Positions; "phó …", "nguyên …" and "quyền …" variants are generated.
+TITLES = """
+giám đốc|tổng giám đốc|chủ tịch|bí thư|trưởng phòng|phó phòng|trưởng ban|chánh văn phòng|vụ trưởng
+|cục trưởng|chi cục trưởng|tổng cục trưởng|viện trưởng|hiệu trưởng|hiệu phó|thứ trưởng|bộ trưởng
+|chủ nhiệm|chánh thanh tra|chánh án|viện trưởng viện kiểm sát|trưởng khoa|trưởng bộ môn|trưởng đoàn
+|trưởng trạm|trưởng công an|tổng biên tập|chuyên viên cao cấp|chuyên viên chính|chuyên viên
+|giảng viên cao cấp|giảng viên chính|giảng viên|báo cáo viên|thanh tra viên|kiểm soát viên
+|nghiên cứu viên|tỉnh ủy viên|thành ủy viên|huyện ủy viên|ủy viên|thường trực|thư ký|trợ lý
+|kế toán trưởng|đại biểu quốc hội|đại tá|thượng tá|trung tá|thiếu tá|đại úy|thiếu tướng
+|trung tướng|thượng tướng|người phát ngôn|thủ trưởng|trưởng|chánh|phụ trách|nhà báo|luật sư
+"""
+# Allowed right after "Name, " but too common to chain a title across a comma.
+WEAK_TITLES = "cán bộ|công chức|viên chức|đại diện|lãnh đạo|đại biểu|học viên|nhân viên"
+
+# Heads of unit names: a title may continue across a comma into one of these ("…, Bộ Nội vụ").
+UNIT_HEADS = """
+sở|bộ|vụ|cục|chi cục|tổng cục|ban|phòng|viện|học viện|trường|khoa|trung tâm|ubnd|hđnd|ủy ban
+|văn phòng|tỉnh ủy|thành ủy|huyện ủy|đảng ủy|quận ủy|thị ủy|hội đồng|đoàn|liên đoàn|mặt trận
+|công an|báo|đài|tỉnh|huyện|thành phố|quận|xã|phường|thị xã|thị trấn|trung ương|chính phủ
+|quốc hội|bộ phận|tổ|hội|thanh tra|đại học|kho bạc|ngân hàng|bảo hiểm|ban chỉ đạo|ubmttq|vnpt
+|bưu điện|cổng|sở nội vụ|bộ nội vụ
+"""
+
+# Lower-case words that may sit inside a position or unit name ("Sở Nội vụ", "Vụ cải cách hành
+# chính", "viện Lãnh đạo học và Chính sách công"). Any other lower-case word ends a title.
+UNIT_WORDS = """
+hành chính|cải cách|nội vụ|tư pháp|tài chính|kế hoạch|đầu tư|công thương|giao thông|vận tải
+|nông nghiệp|nông thôn|tài nguyên|môi trường|truyền thông|lao động|thương binh|xã hội|văn hóa
+|thể thao|du lịch|khoa học|công nghệ|giáo dục|y tế|ngoại vụ|dân tộc|thanh tra|cán bộ|công chức
+|viên chức|thi đua|khen thưởng|tôn giáo|chính quyền|địa phương|nhân dân|tỉnh|huyện|thành phố|quận
+|xã|phường|thị xã|thị trấn|trung ương|quốc gia|chính trị|chính sách|lãnh đạo|nhà nước|đảng|ủy
+|ủy ban|ban|thường vụ|thường trực|trưởng|phó|phòng|sở|bộ|cục|chi cục|tổng cục|viện|học viện|học
+|trường|khoa|trung tâm|hội đồng|văn thư|lưu trữ|tuyên giáo|dân vận|mặt trận|tổ quốc|đoàn
+|thanh niên|liên đoàn|phụ nữ|cựu chiến binh|nông dân|công an|quân sự|biên phòng|kinh tế|hạ tầng
+|đô thị|quy hoạch|kiến trúc|tiếp công dân|một cửa|hiện đại hóa|kiểm soát thủ tục|thủ tục|cấp
+|tổng hợp|chuyên viên|chính|cao cấp|công|giảng viên|báo cáo viên|đại biểu|quốc hội|chủ tịch
+|giám đốc|bí thư|chánh|văn phòng|thị ủy|huyện ủy|tỉnh ủy|thành ủy|đảng ủy|điện tử|chuyển đổi số
+|hợp tác quốc tế|pháp chế|tiền lương|biên chế|quản trị|nhân sự|kế toán|thống kê|thuế|hải quan
+|kho bạc|ngân hàng|bảo hiểm|đất đai|tài sản|tín ngưỡng|thi hành án|dân sự|kiểm sát|tòa án|nhân dân
+|thiếu niên|nhi đồng|hội|liên hiệp|dân số|gia đình|trẻ em|thủy lợi|lâm nghiệp|kiểm lâm|thú y
+|cơ sở|nghiệp vụ|thuộc|phụ trách|trực thuộc|đại học|cao đẳng|trung cấp|sư phạm|quốc phòng|an ninh
+|bộ phận|dịch vụ|phục vụ|hành chính công|chỉ số|hành chính nhà nước|vụ|tư vấn|pháp luật|pháp lý
+|nội chính|kiểm tra|tổ chức|xây dựng|đào tạo|bồi dưỡng|quản lý|thông tin|tuyên truyền|giám sát
+|phát triển|hợp tác|kiểm định|nghiên cứu|chất lượng|điều hành|chỉ huy|tham mưu
+"""
+# These unit words are also verbs ("Sở Nội vụ tổ chức hội nghị"): inside a title only right after a
+# unit head ("phòng tổ chức cán bộ", "ban kiểm tra").
+VERBISH = "kiểm tra|tổ chức|xây dựng|đào tạo|bồi dưỡng|quản lý|thông tin|tuyên truyền|giám sát|phát triển|hợp tác|kiểm định|nghiên cứu|điều hành|chỉ huy|tham mưu|phục vụ|tư vấn"
+VERB_HEADS = "phòng|ban|sở|cục|viện|khoa|đoàn|tổ|trung tâm|hội đồng|bộ phận|vụ|chi cục|tổng cục|trường|học viện|văn phòng"
+
+# Two-syllable capitalised phrases that begin with a surname but are common nouns or units.
+NOT_NAMES = """
+y tế|văn hóa|văn phòng|văn thư|văn bản|văn minh|văn nghệ|đào tạo|đoàn thanh|đoàn kết|đoàn thể
+|hồ sơ|cao đẳng|cao cấp|cao su|lâm nghiệp|lâm sản|lương thực|thái độ|lý luận|lưu trữ|tôn giáo
+|phạm vi|vũ trang|lý lịch|hoàng gia|trang thông|trang tin|thân thiện|kim ngạch|giang sơn|đồng chí
+|hội nghị|hà nội|nông nghiệp|nông thôn|nông dân|quan hệ|quan tâm|chu kỳ|mai táng|tăng cường
+|phó giám|phó chủ|phó trưởng|từ thiện|thái bình|thái nguyên|hồ chí|ma túy|tô hiến|sử dụng
+"""
+
+# Provinces, cities and a few districts whose names start with a surname-like syllable.
+PLACES = """
+hà nội|hồ chí minh|hải phòng|đà nẵng|cần thơ|an giang|bà rịa|vũng tàu|bắc giang|bắc kạn|bạc liêu
+|bắc ninh|bến tre|bình định|bình dương|bình phước|bình thuận|cà mau|cao bằng|đắk lắk|đắk nông
+|điện biên|đồng nai|đồng tháp|gia lai|hà giang|hà nam|hà tĩnh|hải dương|hậu giang|hòa bình
+|hưng yên|khánh hòa|kiên giang|kon tum|lai châu|lâm đồng|lạng sơn|lào cai|long an|nam định|nghệ an
+|ninh bình|ninh thuận|phú thọ|phú yên|quảng bình|quảng nam|quảng ngãi|quảng ninh|quảng trị
+|sóc trăng|sơn la|tây ninh|thái bình|thái nguyên|thanh hóa|thừa thiên huế|tiền giang|trà vinh
+|tuyên quang|vĩnh long|vĩnh phúc|yên bái|việt nam|sài gòn|hà đông|hoàng mai|lê chân|ngô quyền
+|hồng bàng|trường sa|hoàng sa|lý sơn|cao lãnh|văn lâm|văn giang|vũ thư|hà tiên|lâm hà|mai châu
+|phan thiết|phan rang|tháp chàm|lương sơn|cao lộc|mai sơn|hà trung|hà quảng|trần văn thời
+|đồng xoài|đồng hới|đông hà|từ sơn|tô lịch|hồ gươm|hồ tây|lào|trung quốc|hàn quốc|nhật bản
+|la gi|đồng văn|đồng hỷ|hạ long|hạ hòa|hạ lang|mỹ tho|thủ đức|hoàn kiếm|ba đình|đống đa
+"""
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _key(word: str) -> str:
+    return canonical_tones(word).lower()
+
+
+def _phrases(block: str) -> set[tuple[str, ...]]:
+    out = set()
+    for item in re.split(r"[|\n]", block):
+        words = tuple(_key(w) for w in item.split())
+        if words:
+            out.add(words)
+    return out
+
+
+def _titles() -> set[tuple[str, ...]]:
+    base = _phrases(TITLES)
+    out = set(base)
+    for prefix in (("phó",), ("nguyên",), ("quyền",), ("nguyên", "phó"), ("quyền", "phó")):
+        out |= {prefix + t for t in base}
+    return out
+
+
+_SURNAMES = {_key(w) for w in SURNAMES.split()}
+_TITLES = _titles()
+_WEAK_TITLES = _phrases(WEAK_TITLES)
+_UNIT_HEADS = _phrases(UNIT_HEADS)
+_UNIT_WORDS = _phrases(UNIT_WORDS) | _TITLES | _UNIT_HEADS
+_ORG_HEADS = _UNIT_HEADS - _phrases("tỉnh|huyện|thành phố|quận|xã|phường|thị xã|thị trấn|trung ương|tổ|hội|báo|đài|cổng")
+_VERBISH = _phrases(VERBISH)
+_VERB_HEADS = {p[-1] for p in _phrases(VERB_HEADS)}
+_NOT_NAMES = _phrases(NOT_NAMES)
+_PLACES = _phrases(PLACES)
+_MAX_PHRASE = 5
+
+# A word: letters, possibly joined by an apostrophe (H'Hen, Ksor); numbers; line breaks; punctuation.
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*|\d+|\n|[^\w\s]")
+# A plain Vietnamese syllable (to tell "NGUYỄN" from acronyms such as "UBND", "CCHC").
+_VOWELS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ"
+_SYLLABLE = re.compile(
+    rf"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[{_VOWELS}]{{1,3}}(?:ch|ng|nh|[cmnpt])?"
+)
+
+# Cues right before a name (or before a title that precedes the name).
+_CUE = re.compile(
+    r"(?:(?<![^\W\d_])(?P<dc>đồng chí|Đồng chí|ĐỒNG CHÍ|[Đđ]\s?/\s?[cC]|[Đđ]\.[cC]\.?)"
+    r"|(?<![^\W\d_])(?P<ong>ông|Ông|ÔNG)|(?<![^\W\d_])(?P<ba>bà|Bà|BÀ)"
+    r"|(?<![^\W\d_])(?P<acad>P?GS\s?\.\s?TS(?:\s?\.\s?(?:BS|KH))?\.?|TS\s?\.\s?BS\.?|P?GS\.|TS\.|TS|ThS\.?"
+    r"|Th\.\s?S\.?|NCS\.?|BS\.?|[Tt]hạc sĩ|[Tt]iến sĩ|[Pp]hó [Gg]iáo sư|[Gg]iáo sư))\s*$"
+)
+_PLURAL_CUE = re.compile(
+    r"(?<![^\W\d_])(?:các|Các)\s+(?P<cue>đồng chí|ông\s*,\s*bà|ông\s*/\s*bà|ông|bà|vị)\s*:?\s*$"
+)
+# Words that make the capitalised run after them a place or an institution named after someone.
+_PLACE_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:tỉnh|huyện|quận|xã|phường|thị xã|thị trấn|thành phố|TP|Tp|đường|phố|số|ấp"
+    r"|thôn|bản|làng|khu phố|tổ dân phố|tp)\s*\.?\s*$",
+    re.IGNORECASE,
+)
+_SCHOOL_BEFORE = re.compile(
+    r"(?:THPT|THCS|PTDTNT|PTDTBT|TH|[Tt]iểu học|[Mm]ầm non|[Tt]rường|[Cc]ông viên|[Cc]ầu|[Gg]iải thưởng|[Qq]uỹ)\s*$"
+)
+_CREDIT = re.compile(r"(?:ảnh|tin|bài|nguồn|tác giả|người viết|thực hiện|theo)\s*:", re.IGNORECASE)
+_THEO_BEFORE = re.compile(r"(?<![^\W\d_])(?:[Tt]heo|THEO)\s+$")
+
+_ACAD = {"pgsts": "PGS.TS", "gsts": "GS.TS", "pgstsbs": "PGS.TS.BS", "pgstskh": "PGS.TSKH",
+         "gstskh": "GS.TSKH", "tsbs": "TS.BS", "pgs": "PGS.", "gs": "GS.", "ts": "TS.", "ths": "ThS.",
+         "ncs": "NCS.", "bs": "BS.", "thạcsĩ": "ThS.", "tiếnsĩ": "TS.", "phógiáosư": "PGS.",
+         "giáosư": "GS."}
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Tok:
+    text: str
+    start: int
+    end: int
+    key: str = ""          # canonical tones, lower case
+    word: bool = False     # letters
+    cap: bool = False      # Capitalised or ALL-CAPS syllable: may be part of a name
+    upper: bool = False    # written in capitals
+    acronym: bool = False  # UBND, HĐND, CCHC …
+
+
+def _tokenize(text: str) -> list[_Tok]:
+    toks = []
+    for m in _TOKEN.finditer(text):
+        s = m.group(0)
+        t = _Tok(s, m.start(), m.end())
+        if s[0].isalpha():
+            t.word = True
+            t.key = _key(s)
+            parts = re.split(r"['’ʼ]", s)
+            if s.isupper() and len(s) > 1:
+                t.upper = True
+                if _SYLLABLE.fullmatch(t.key):
+                    t.cap = True
+                else:
+                    t.acronym = True
+            elif all(p[:1].isupper() and (p[1:].islower() or not p[1:]) for p in parts):
+                t.cap = True
+                t.upper = s.isupper()
+            elif s[0].isupper() and not s[1:].islower():
+                t.acronym = True  # ThS, HĐND-like mixed forms
+        toks.append(t)
+    return toks
+
+
+def _adjacent(text: str, a: _Tok, b: _Tok) -> bool:
+    """True when b follows a with only blanks (no line break) in between."""
+    gap = text[a.end:b.start]
+    return gap.strip(" \t\u00a0") == "" and len(gap) <= 3
+
+
+def _match(toks: list[_Tok], i: int, lexicon: set[tuple[str, ...]], limit: int | None = None) -> int:
+    """Length (in tokens) of the longest lexicon phrase starting at toks[i], 0 if none."""
+    best = 0
+    n = len(toks) if limit is None else min(limit, len(toks))
+    words: list[str] = []
+    for j in range(i, min(i + _MAX_PHRASE, n)):
+        if not toks[j].word:
+            break
+        words.append(toks[j].key)
+        if tuple(words) in lexicon:
+            best = len(words)
+    return best
+
+
+# ---------------------------------------------------------------------------------------------
+# Names
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Mention:
+    first: int                 # token indices [first, last)
+    last: int
+    start: int
+    end: int
+    name: str                  # normal case
+    written: str
+    honorific: str | None = None
+    title: str | None = None
+    title_len: int = 0
+    strong: bool = False       # a cue, a list or a title vouches for it
+    plain: bool = False        # no cue, no title: counts only as a further mention of a known person
+    caption: bool = False
+    evidence: str = ""
+
+
+def _is_surname(t: _Tok) -> bool:
+    if not t.cap:
+        return False
+    return t.key in _SURNAMES or (t.key.startswith(("h'", "h’")) and len(t.key) > 2)
+
+
+def _syllable(t: _Tok) -> bool:
+    return bool(_SYLLABLE.fullmatch(t.key))
+
+
+def _name_cut(toks: list[_Tok], i: int) -> bool:
+    """A token that cannot continue a name: the start of a title or unit ("Phó Giám đốc", "Sở")."""
+    t = toks[i]
+    if not t.cap:
+        return True
+    if _match(toks, i, _TITLES) >= 2:
+        return True
+    return t.key in {"sở", "bộ", "phòng", "cục", "viện", "ban", "tỉnh", "huyện", "xã", "phường",
+                     "quận", "ubnd", "hđnd", "và", "của", "tại", "các", "những"}
+
+
+def _runs(text: str, toks: list[_Tok]) -> list[tuple[int, int]]:
+    """Maximal runs of capitalised words separated only by blanks."""
+    runs, i, n = [], 0, len(toks)
+    while i < n:
+        if toks[i].cap:
+            j = i + 1
+            while j < n and toks[j].cap and _adjacent(text, toks[j - 1], toks[j]):
+                j += 1
+            runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def _name_in_run(text: str, toks: list[_Tok], a: int, b: int, cue: bool) -> tuple[int, int] | None:
+    """The name inside the capitalised run toks[a:b], as token indices, or None."""
+    before = text[max(0, toks[a].start - 20):toks[a].start]
+    i = a
+    if _PLACE_BEFORE.search(before) and not cue:
+        n = _match(toks, a, _PLACES, b)
+        if n:
+            i = a + n
+        elif b - a >= 5:
+            i = next((k for k in range(a + 2, b - 1) if _is_surname(toks[k]) and 2 <= b - k <= 4), b)
+        elif b - a in (3, 4) and _is_surname(toks[a]):
+            i = a
+        else:
+            return None
+    if cue and i == a and not _name_cut(toks, a) and not _match(toks, a, _PLACES, b):
+        pass  # after a cue any capitalised syllables make a name
+    else:
+        while i < b:
+            n = _match(toks, i, _PLACES, b) or _match(toks, i, _TITLES, b) or _match(toks, i, _UNIT_HEADS, b)
+            if n and not (_is_surname(toks[i]) and n == 1):
+                i += n
+            elif not _is_surname(toks[i]) or toks[i].acronym:
+                i += 1
+            else:
+                break
+    if i >= b:
+        return None
+    j = i + 1
+    while j < b and not _name_cut(toks, j) and j - i < 5:
+        j += 1
+    if j < b and not _name_cut(toks, j):
+        return None  # longer than any name: an organisation or a heading
+    if j - i > (5 if cue else 4):
+        return None
+    words = tuple(t.key for t in toks[i:j])
+    if words in _PLACES or words in _NOT_NAMES or words[:3] in _PLACES:
+        return None
+    return i, j
+
+
+# ---------------------------------------------------------------------------------------------
+# Titles
+# ---------------------------------------------------------------------------------------------
+
+def _starts_name(text: str, toks: list[_Tok], i: int) -> bool:
+    """True when a person's name (surname + capitalised syllables) starts at toks[i]."""
+    if not _is_surname(toks[i]) or i + 1 >= len(toks) or not toks[i + 1].cap:
+        return False
+    if not _adjacent(text, toks[i], toks[i + 1]):
+        return False
+    j = i
+    while j < len(toks) and toks[j].cap and (j == i or _adjacent(text, toks[j - 1], toks[j])):
+        j += 1
+    found = _name_in_run(text, toks, i, j, cue=False)
+    return bool(found and found[0] == i)
+
+
+def _title_word_ok(toks: list[_Tok], i: int, prev: _Tok | None) -> int:
+    """How many tokens from toks[i] may belong to a title (0: the title ends here)."""
+    t = toks[i]
+    if t.acronym:
+        return 1
+    n = _match(toks, i, _UNIT_WORDS)
+    if n:
+        phrase = tuple(x.key for x in toks[i:i + n])
+        if phrase in _VERBISH and not t.cap and (prev is None or not prev.word or prev.key not in _VERB_HEADS):
+            return 0
+        return n
+    return 1 if t.cap and not t.upper else 0
+
+
+def _title_after(text: str, toks: list[_Tok], k: int) -> tuple[str | None, int]:
+    """Read a title starting at toks[k] (its first word must be a position). Returns (title, tokens)."""
+    n = _match(toks, k, _TITLES) or _match(toks, k, _WEAK_TITLES)
+    if not n and (toks[k].cap or toks[k].acronym) and not toks[k].upper:
+        n = _match(toks, k, _ORG_HEADS)  # "Nguyễn Đăng Quế, Học viện Hành chính Quốc gia"
+    if not n:
+        return None, 0
+    end, i = k + n, k + n
+    limit = min(len(toks), k + 45)
+    while i < limit:
+        t, prev = toks[i], toks[i - 1]
+        if t.text == "\n":
+            break
+        if t.word:
+            if _is_cue_word(toks, i):
+                break
+            if t.cap and _starts_name(text, toks, i):
+                break
+            if t.key == "và" and not t.cap:
+                if i + 1 < limit and toks[i + 1].cap and not toks[i + 1].upper and not _starts_name(text, toks, i + 1):
+                    i += 1
+                    continue
+                break
+            m = _title_word_ok(toks, i, prev)
+            if not m:
+                break
+            i += m
+            end = i
+            continue
+        if t.text in ",-–—&" and i + 1 < limit and toks[i + 1].word:
+            nxt = i + 1
+            if t.text == ",":
+                strong = _match(toks, nxt, _TITLES) or _match(toks, nxt, _UNIT_HEADS)
+                if not strong or _starts_name(text, toks, nxt) or _is_cue_word(toks, nxt):
+                    break
+            elif not (toks[nxt].cap or toks[nxt].acronym) or _starts_name(text, toks, nxt):
+                break
+            i += 1
+            continue
+        if t.text == "(" and i + 1 < limit and _match(toks, i + 1, _UNIT_HEADS):
+            close = next((c for c in range(i + 2, min(limit, i + 14)) if toks[c].text == ")"), None)
+            if close and all(_covered(toks, c, i + 1, close) for c in range(i + 1, close)):
+                i = end = close + 1  # "… Vụ Cải cách hành chính (Bộ Nội vụ)"
+                continue
+            break
+        if t.text == "." and prev.word and prev.key in ("tp", "tt") and i + 1 < limit and toks[i + 1].cap:
+            i += 1
+            continue
+        break
+    if end <= k:
+        return None, 0
+    return text[toks[k].start:toks[end - 1].end], end - k
+
+
+def _title_before(text: str, toks: list[_Tok], first: int) -> tuple[str | None, int]:
+    """A title written before the name ("Phó Giám đốc Sở Nội vụ Nguyễn …"): (title, first token)."""
+    best = None
+    j = first - 1
+    lo = max(0, first - 30)
+    while j >= lo:
+        t = toks[j]
+        if t.word:
+            if t.key == "và" and not t.cap:
+                if best is not None:
+                    break
+                j -= 1
+                continue
+            if _is_cue_word(toks, j):
+                break
+            if not _covered(toks, j, lo, first):
+                break
+            if _match(toks, j, _TITLES, first):
+                best = j
+        elif t.text in "-–&" and j > lo and toks[j - 1].word and toks[j + 1].word:
+            pass
+        elif t.text == "," and best == j + 1 and j > lo:
+            # "Ủy viên Ban Thường vụ Tỉnh ủy, Phó Chủ tịch UBND tỉnh …": take the earlier position too
+            k = j - 1
+            while k >= lo and toks[k].word and not _is_cue_word(toks, k) and _covered(toks, k, lo, j):
+                k -= 1
+            seg = k + 1
+            if seg < j and _match(toks, seg, _TITLES) and not _starts_name(text, toks, seg):
+                best = seg
+                j = seg - 1
+                continue
+            break
+        else:
+            break
+        j -= 1
+    if best is None:
+        return None, first
+    return text[toks[best].start:toks[first - 1].end], best
+
+
+def _is_cue_word(toks: list[_Tok], i: int) -> bool:
+    """"đồng chí", "ông" or "bà" introducing a person at toks[i]."""
+    t = toks[i]
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if nxt is None:
+        return False
+    if t.key == "đồng":
+        return nxt.key == "chí"
+    if t.key == "đ":
+        return nxt.text == "/"
+    return t.key in ("ông", "bà") and (nxt.cap or (nxt.text == "," and t.key == "ông"))
+
+
+def _covered(toks: list[_Tok], j: int, lo: int, hi: int) -> bool:
+    """May toks[j] sit inside a title? (a capitalised word, an acronym or part of a unit phrase)"""
+    t = toks[j]
+    if (t.cap and not t.upper) or t.acronym:
+        return True
+    return any(_match(toks, s, _UNIT_WORDS, hi) > j - s for s in range(max(lo, j - 3), j + 1))
+
+
+def _honorific(match: re.Match) -> str:
+    if match.group("dc"):
+        return "đồng chí"
+    if match.group("ong"):
+        return "ông"
+    if match.group("ba"):
+        return "bà"
+    key = re.sub(r"[\s.]", "", match.group("acad")).lower()
+    return _ACAD.get(key, match.group("acad").strip())
+
+
+# ---------------------------------------------------------------------------------------------
+# The finder
+# ---------------------------------------------------------------------------------------------
+
+def _nfc_with_map(text: str) -> tuple[str, list[int] | None]:
+    """NFC text and, when normalisation changed it, the original offset of every NFC offset."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, None
+    out: list[str] = []
+    offsets: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        piece = unicodedata.normalize("NFC", text[i:j])
+        out.append(piece)
+        offsets.extend([i] * len(piece))
+        i = j
+    offsets.append(n)
+    return "".join(out), offsets
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    return a, (len(text) if b < 0 else b)
+
+
+def _is_credit(text: str, start: int, end: int) -> bool:
+    """A photo or source credit ("Ảnh: …", "Tin, ảnh: …", "Theo …") or a name alone on its line."""
+    a, b = _line_bounds(text, start, end)
+    prefix = text[a:start]
+    if _THEO_BEFORE.search(prefix[-12:]):
+        return True
+    m = None
+    for m in _CREDIT.finditer(prefix):
+        pass
+    if m is not None and not re.search(r"\b[a-zà-ỹđ]{2,}\b(?<!\bvà)", prefix[m.end():]):
+        return True
+    line = text[a:b].strip(" \t.,;:()[]-–—")
+    return line == text[start:end]
+
+
+def _is_caption(text: str, start: int) -> bool:
+    """A photo caption: a short line that does not end like a sentence."""
+    a, b = _line_bounds(text, start, start)
+    line = text[a:b].rstrip(" \t\"”’)")
+    return len(line) < 400 and not line.endswith((".", "!", "?", "…", ":", ";", "/."))
+
+
+def _byline_keys(byline: str | None) -> list[str]:
+    if not byline:
+        return []
+    return person_key(name_case(nfc(byline))).replace(",", " ").replace("-", " ").split()
+
+
+def _in_byline(name: str, bkeys: list[str]) -> bool:
+    words = person_key(name).split()
+    n = len(words)
+    return n > 0 and any(bkeys[i:i + n] == words for i in range(len(bkeys) - n + 1))
+
+
+def _find_mentions(text: str, toks: list[_Tok]) -> list[_Mention]:
+    """Every candidate mention: cue-backed, title-backed and plain (the plain ones count only when
+    the same person is also named with a cue or a title)."""
+    out: list[_Mention] = []
+    list_until = -1
+    list_hon: str | None = None
+    spans = None
+    for a, b in _runs(text, toks):
+        if not _match(toks, a, _PLACES, b):  # "Bà Nguyễn …", "ĐỒNG CHÍ NGUYỄN …": the cue opens the run
+            if toks[a].key in ("ông", "bà") and b - a > 1:
+                a += 1
+            elif toks[a].key == "đồng" and b - a > 2 and toks[a + 1].key == "chí":
+                a += 2
+        window = text[max(0, toks[a].start - 40):toks[a].start]
+        cue = _CUE.search(window)
+        found = _name_in_run(text, toks, a, b, cue=bool(cue))
+        if not found:
+            continue
+        i, j = found
+        if i != a:
+            cue = None
+        start, end = toks[i].start, toks[j - 1].end
+        written = text[start:end]
+        m = _Mention(i, j, start, end, name_case(written), written)
+        before = text[max(0, start - 40):start]
+        plural = _PLURAL_CUE.search(before)
+        if cue:
+            m.honorific, m.strong = _honorific(cue), True
+        elif plural:
+            word = plural.group("cue")
+            list_hon = "đồng chí" if word == "đồng chí" else ("bà" if word == "bà" else ("ông" if word == "ông" else None))
+            m.honorific, m.strong = list_hon, True
+            if spans is None:
+                spans = sentence_spans(text)
+            list_until = next((e for s, e in spans if s <= start < e), len(text))
+        elif start < list_until:
+            m.honorific, m.strong = list_hon, True
+        # title after the name
+        if j + 1 < len(toks) and toks[j].text in ",-–—(":
+            m.title, m.title_len = _title_after(text, toks, j + 1)
+        # title before the name
+        if m.title is None:
+            tb, p = _title_before(text, toks, i)
+            if tb:
+                m.title, m.title_len = tb, i - p
+                cue2 = _CUE.search(text[max(0, toks[p].start - 40):toks[p].start])
+                if cue2 and not m.honorific:
+                    m.honorific = _honorific(cue2)
+        if m.title:
+            m.strong = True
+        elif not m.strong:
+            m.plain = not _bare_ok(text, toks, i, j)
+        if j - i == 1 and not m.strong:
+            continue
+        out.append(m)
+    return out
+
+
+def _bare_ok(text: str, toks: list[_Tok], i: int, j: int) -> bool:
+    """A name with neither cue nor title: accepted when it plainly looks like a full name
+    (surname, then "Văn"/"Thị", 3–4 syllables), is not a school or a street, and not a credit."""
+    if not (3 <= j - i <= 4) or toks[i + 1].key not in ("văn", "thị"):
+        return False
+    if not all(_syllable(t) for t in toks[i:j]):
+        return False
+    before = text[max(0, toks[i].start - 20):toks[i].start]
+    if _PLACE_BEFORE.search(before) or _SCHOOL_BEFORE.search(before):
+        return False
+    return not (i > 0 and (toks[i - 1].acronym or (toks[i - 1].cap and _adjacent(text, toks[i - 1], toks[i]))))
+
+
+@dataclass
+class _Person:
+    key: str
+    mentions: list[_Mention] = field(default_factory=list)
+
+
+def _pick_title(mentions: list[_Mention]) -> _Mention | None:
+    """The fullest mention: the longest title in running text, a caption's only when it is much
+    fuller (captions often add the province: "… Sở Nội vụ tỉnh Vĩnh Phúc")."""
+    titled = [m for m in mentions if m.title]
+    if not titled:
+        return None
+    body = [m for m in titled if not m.caption]
+    best_all = max(titled, key=lambda m: (len(_title_tokens(m.title)), -m.start))
+    if not body:
+        return best_all
+    best = max(body, key=lambda m: (len(_title_tokens(m.title)), -m.start))
+    if best_all is not best and _token_f1(best.title, best_all.title) < 0.8:
+        return best_all
+    return best
+
+
+def _title_tokens(s: str | None) -> list[str]:
+    return [t for t in re.split(r"[\s,;:\-–—()]+", person_key(s or "")) if t]
+
+
+def _token_f1(a: str | None, b: str | None) -> float:
+    ta, tb = _title_tokens(a), _title_tokens(b)
+    if not ta or not tb:
+        return float(ta == tb)
+    pool, common = list(tb), 0
+    for t in ta:
+        if t in pool:
+            pool.remove(t)
+            common += 1
+    if not common:
+        return 0.0
+    p, r = common / len(ta), common / len(tb)
+    return 2 * p * r / (p + r)
+
+
+def _tidy_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    title = " ".join(title.split()).strip(" ,;:-–—")
+    if not title:
+        return None
+    if title.isupper():
+        return title
+    return title[0].upper() + title[1:]
+
+
+def find_officials(text: str, byline: str | None = None) -> list[dict]:
+    """Every named person in an article body, once each, in order of first appearance.
+
+    `text` is the article body (NFC expected; other forms are normalised and spans mapped back);
+    `byline` is the article's author line, which is not an official and is skipped where it occurs.
+    Photo and source credits ("Ảnh: …", "Theo …", "Tin, ảnh: …") are skipped too.
+
+    Each person is `{"name", "title", "honorific", "evidence", "start", "end", "mentions"}`:
+    name in normal capitalisation with diacritics; title (position and unit) as written at the
+    fullest mention, or None; honorific ("đồng chí", "ông", "bà", "PGS.TS", "TS.", "ThS." …) or
+    None; evidence is the sentence of the fullest mention and start/end the span of the name there.
+    `mentions` lists every mention with `name_as_written`, `title`, `honorific`, `evidence`,
+    `start`, `end`. Never raises on odd input; returns [] when nobody is named.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    try:
+        return _find(text, byline)
+    except (RecursionError, MemoryError, ValueError, IndexError):  # never break a whole extraction
+        return []
+
+
+def _find(raw: str, byline: str | None) -> list[dict]:
+    text, offsets = _nfc_with_map(raw)
+    toks = _tokenize(text)
+    mentions = _find_mentions(text, toks)
+    bkeys = _byline_keys(byline if isinstance(byline, str) else None)
+
+    people: dict[str, _Person] = {}
+    for m in mentions:
+        if m.plain or (m.last - m.first) < 2:
+            continue
+        if not (m.honorific or m.title) and _is_credit(text, m.start, m.end):
+            continue
+        if _in_byline(m.name, bkeys):
+            continue
+        key = person_key(m.name)
+        people.setdefault(key, _Person(key)).mentions.append(m)
+
+    # plain and one-syllable mentions of people already known ("đồng chí Hoa đề nghị")
+    by_given: dict[str, list[str]] = {}
+    for key in people:
+        by_given.setdefault(key.split()[-1], []).append(key)
+    for m in mentions:
+        if not m.plain and (m.last - m.first) >= 2:
+            continue
+        key = person_key(m.name)
+        if key in people:
+            people[key].mentions.append(m)
+        elif len(key.split()) == 1 and len(by_given.get(key, [])) == 1 and m.honorific:
+            people[by_given[key][0]].mentions.append(m)
+
+    result = []
+    for person in people.values():
+        ms = sorted({id(m): m for m in person.mentions}.values(), key=lambda m: m.start)
+        for m in ms:
+            m.caption = _is_caption(text, m.start)
+            m.evidence = sentence_at(text, m.start, m.end)
+        full = [m for m in ms if len(m.name.split()) >= 2]
+        best = _pick_title(ms) or (full[0] if full else ms[0])
+        honorific = best.honorific or next((m.honorific for m in ms if m.honorific), None)
+        result.append({
+            "name": full[0].name if full else best.name,
+            "title": _tidy_title(best.title),
+            "honorific": honorific,
+            "evidence": best.evidence,
+            "start": _orig(offsets, best.start),
+            "end": _orig(offsets, best.end),
+            "mentions": [{
+                "name_as_written": m.written,
+                "title": _tidy_title(m.title),
+                "honorific": m.honorific,
+                "evidence": m.evidence,
+                "start": _orig(offsets, m.start),
+                "end": _orig(offsets, m.end),
+            } for m in ms],
+            "_first": ms[0].start,
+        })
+    result.sort(key=lambda p: p["_first"])
+    for p in result:
+        del p["_first"]
+    return result
+
+
+def _orig(offsets: list[int] | None, i: int) -> int:
+    return i if offsets is None else offsets[i]

@@ -1,0 +1,155 @@
+"""Official rankings quoted in an article: PAR INDEX (Chỉ số CCHC), SIPAS, PAPI, PCI.
+
+A ranking needs an index name AND a rank in the same sentence ("chỉ số CCHC năm 2017 đứng thứ 2/63");
+a bare mention ("cải thiện Chỉ số SIPAS", "Phân tích Chỉ số PAPI") is not a ranking. A change
+("tăng 4 bậc") belongs to the rank of its own clause: it is looked for after the rank and before the next
+rank.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import re
+
+from extract.classify import DATA, canonical_tones, province_mentions
+from extract.dates import MAX_CANDIDATES, MAX_TEXT, _Sentences
+from extract.normalize import nfc, parse_number
+
+_MAX_TEXT = MAX_TEXT
+
+_INDEX_RE = re.compile(
+    r"(?P<par>chỉ\s+số\s+(?:cải\s+cách\s+hành\s+chính|CCHC)|PAR[\s\-]*INDEX)"
+    r"|(?P<sipas>SIPAS|chỉ\s+số\s+(?:đo\s+lường\s+)?(?:sự\s+)?hài\s+lòng)"
+    r"|(?P<papi>PAPI|chỉ\s+số\s+hiệu\s+quả\s+quản\s+trị\s+và\s+hành\s+chính\s+công)"
+    r"|(?P<pci>(?<![A-Za-z])PCI(?![A-Za-z])|chỉ\s+số\s+năng\s+lực\s+cạnh\s+tranh)"
+    r"|(?P<other>DDCI|(?<![A-Za-z])DTI(?![A-Za-z])|chỉ\s+số\s+chuyển\s+đổi\s+số|ICT\s*Index"
+    r"|chỉ\s+số\s+(?:sẵn\s+sàng|ứng\s+dụng)[\w\s]{0,30}?(?:CNTT|công\s+nghệ\s+thông\s+tin))",
+    re.IGNORECASE,
+)
+_INDEX_NAME = {"par": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI", "pci": "PCI", "other": "other"}
+
+_RANK_RE = re.compile(
+    r"(?<!\w)(?:(?P<word>thứ|vị\s+trí(?:\s+thứ|\s+số)?|(?:thứ\s+)?hạng(?:\s+thứ)?|top)\s*(?P<rank>\d{1,3})"
+    r"|(?P<verb>xếp|đứng|đạt|giữ|ở|lên|xuống)\s+(?P<rank2>\d{1,3})(?=\s*/\s*\d))"
+    r"(?:\s*/\s*(?P<total>\d{1,3})|\s+(?:trên|trong\s+(?:tổng\s+)?số)\s+(?P<total2>\d{1,3}))?(?![\d,.]\d|\w)"
+    r"|(?P<first>(?:xếp|đứng)\s+(?:vị\s+trí\s+)?(?:thứ\s+)?nhất|(?:dẫn|đứng)\s+đầu\s+(?:cả\s+nước|toàn\s+quốc))",
+    re.IGNORECASE,
+)
+_NOT_RANK_BEFORE = re.compile(r"(?:lần|khóa|khoá|kỳ|kì|đợt|phiên|lớp|ngày|năm)\s*$", re.IGNORECASE)
+_CHANGE_RE = re.compile(r"(?P<dir>tăng|giảm|tụt|thăng|vượt|lên|xuống|sụt)\s+(?P<n>\d{1,2})\s+(?:bậc|hạng|vị\s+trí|bực)",
+                        re.IGNORECASE)
+_YEAR_RE = re.compile(r"(?P<pre>so\s+với\s+(?:năm\s+)?|giai\s+đoạn\s+|đến\s+(?:năm\s+)?|[-–]\s*)?"
+                      r"(?:năm\s+)?(?<!\d)(?P<y>20[0-4]\d|19\d\d)(?![\d/])", re.IGNORECASE)
+_SCORE_RE = re.compile(r"(?:đạt|với|là|\()\s*(?P<v>\d{1,3}(?:,\d{1,4})?)\s*(?:%|điểm)", re.IGNORECASE)
+_PREV_YEAR = re.compile(r"năm\s+(?:trước|qua|vừa\s+qua|ngoái)", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def _ministry_re() -> re.Pattern:
+    names = [ln.strip() for ln in (DATA / "ministries.txt").read_text(encoding="utf-8").splitlines()
+             if ln.strip() and not ln.startswith("#")]
+    alts = [r"\s+".join(re.escape(w) for w in canonical_tones(n).split()) for n in names]
+    return re.compile(r"(?<!\w)(?:" + "|".join(sorted(alts, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
+
+
+def _year(text: str, idx: re.Match, rank: re.Match, sent: tuple[int, int], prev_rank_end: int) -> int | None:
+    """The year written with a ranking: between the index name and the rank, just after the index
+    name, earlier in the sentence, or just after the rank; "so với năm 2017" is the comparison year."""
+    lo = min(idx.start(), rank.start())
+    windows = [(max(idx.end(), prev_rank_end), rank.start()) if idx.start() < rank.start() else (rank.end(), idx.end() + 20),
+               (idx.end(), min(sent[1], idx.end() + 20)),
+               (sent[0], lo),
+               (rank.end(), min(sent[1], rank.end() + 30))]
+    for a, b in windows:
+        if b <= a:
+            continue
+        years = [m for m in _YEAR_RE.finditer(text, a, b) if not m.group("pre")]
+        if years:
+            return int((years[0] if (a, b) in windows[1::2] else years[-1]).group("y"))
+    return None
+
+
+def _subject(text: str, sent: tuple[int, int], anchor: int, rank: re.Match, province: str | None) -> str | None:
+    total = rank.group("total") or rank.group("total2")
+    window = text[sent[0]:sent[1]]
+    if total and int(total) < 30 or re.search(r"\d\s+(?:bộ|cơ\s+quan\s+ngang\s+bộ)", window, re.IGNORECASE):
+        ms = list(_ministry_re().finditer(canonical_tones(window)))
+        if ms:
+            best = min(ms, key=lambda m: abs(sent[0] + m.start() - anchor))
+            return re.sub(r"\s+", " ", window[best.start():best.end()])
+    found = province_mentions(window)
+    if found:
+        before = [p for p in found if sent[0] + p[1] <= anchor]
+        pick = before[-1] if before else found[0]
+        return pick[0]
+    return province
+
+
+def find_rankings(text: str, published_year: int | None = None, province: str | None = None) -> list[dict]:
+    """Rankings quoted in `text`: [{"index": "PAR INDEX"|"SIPAS"|"PAPI"|"PCI"|"other", "year", "rank",
+    "total", "change", "subject", "score", "evidence", "span"}], in order, once per (index, year, rank, total).
+
+    year: written in the clause ("năm 2018"), else published_year - 1 when the text says "năm qua/năm
+    trước", else published_year (None when unknown). change: "tăng 6 bậc" → 6, "giảm 3 bậc" → -3, in the
+    rank's own clause. subject: the province (or ministry) named in the sentence, else `province`.
+    score: "đạt 91,43%" → 91.43."""
+    if not isinstance(text, str) or not text:
+        return []
+    text = nfc(text)[:_MAX_TEXT]
+    sents = _Sentences(text)
+    indexes = list(itertools.islice(_INDEX_RE.finditer(text), 5 * MAX_CANDIDATES))
+    if not indexes:
+        return []
+    ranks = [m for m in itertools.islice(_RANK_RE.finditer(text), MAX_CANDIDATES) if not _NOT_RANK_BEFORE.search(text[max(0, m.start() - 8):m.start()])]
+    idx_starts = [m.start() for m in indexes]
+    out, seen = [], set()
+    for i, rank in enumerate(ranks):
+        sent = sents.bounds(rank.start(), 300)
+        lo_i, hi_i = bisect.bisect_left(idx_starts, sent[0]), bisect.bisect_left(idx_starts, sent[1])
+        in_sent = indexes[lo_i:hi_i]
+        prev_rank_end = ranks[i - 1].end() if i else -1
+        before = [m for m in in_sent if prev_rank_end <= m.start() and m.end() <= rank.start()]
+        after = [m for m in in_sent if m.start() >= rank.end() and m.start() - rank.end() <= 80]
+        if before:
+            idx = before[-1]
+        elif after:
+            idx = after[0]
+        elif in_sent:
+            idx = in_sent[-1] if in_sent[-1].start() < rank.start() else in_sent[0]
+        else:
+            continue
+        if rank.group("first"):
+            rnk, total = 1, None
+        else:
+            rnk = int(rank.group("rank") or rank.group("rank2"))
+            t = rank.group("total") or rank.group("total2")
+            total = int(t) if t else None
+        if rnk < 1 or (total is not None and (total < rnk or total < 2)):
+            continue
+        name = _INDEX_NAME[idx.lastgroup]
+        year = _year(text, idx, rank, sent, prev_rank_end)
+        if year is None and published_year:
+            clause = text[min(idx.start(), rank.start()):rank.end() + 40]
+            year = published_year - 1 if _PREV_YEAR.search(clause) else published_year
+        nxt = ranks[i + 1].start() if i + 1 < len(ranks) else len(text)
+        stop = min(sent[1], nxt, rank.end() + 160)
+        ch = _CHANGE_RE.search(text, rank.end(), stop)
+        if ch is None and idx.start() < rank.start():
+            ch = _CHANGE_RE.search(text, idx.end(), rank.start())
+        change = None
+        if ch:
+            n = int(ch.group("n"))
+            change = -n if ch.group("dir").lower() in ("giảm", "tụt", "xuống", "sụt") else n
+        sc = _SCORE_RE.search(text, min(idx.end(), rank.start()), min(sent[1], rank.end() + 60))
+        score = parse_number(sc.group("v")) if sc else None
+        key = (name, year, rnk, total)
+        if key in seen:
+            continue
+        seen.add(key)
+        lo, hi = min(idx.start(), rank.start()), max(idx.end(), rank.end())
+        out.append({"index": name, "year": year, "rank": rnk, "total": total, "change": change,
+                    "subject": _subject(text, sent, idx.start(), rank, province),
+                    "score": float(score) if score is not None else None,
+                    "evidence": sents.evidence(lo, hi), "span": [lo, hi]})
+    return out
