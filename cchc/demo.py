@@ -18,10 +18,10 @@ def build_demo(db_path: str | Path, base_port: int | None = None) -> dict:
 
     Archive(db_path).close()
     with start_replay(base_port=base_port) as replay:
-        configs, start_urls = [], []
+        configs, start_urls = [], {}
         for name, url in sorted(replay.sites.items()):
             try:
                 configs.append(load_site(name).with_base_url(url))
             except UnknownSiteError:
-                start_urls.append(url + "/")
+                start_urls[name] = url + "/"  # a layout with no config: the generic mode
         return crawl(str(db_path), sites=configs, start_urls=start_urls)

@@ -25,7 +25,8 @@ _STAT_KEYS = {"pages": "cchc/pages", "articles": "cchc/articles", "errors": "cch
               "robots_forbidden": "robotstxt/forbidden", "requests": "downloader/request_count"}
 
 
-def crawl(db_path: str | os.PathLike, sites: Iterable[SiteConfig] = (), start_urls: Iterable[str] = (),
+def crawl(db_path: str | os.PathLike, sites: Iterable[SiteConfig] = (),
+          start_urls: Iterable[str] | dict[str, str] = (),
           settings: dict[str, Any] | None = None, incremental: bool = False, jobdir: str | None = None,
           timeout: float | None = None, log_file: str | os.PathLike | None = None) -> dict:
     """Crawl `sites` (config mode) and `start_urls` (generic mode) into the archive at `db_path`.
@@ -33,7 +34,8 @@ def crawl(db_path: str | os.PathLike, sites: Iterable[SiteConfig] = (), start_ur
     Runs Scrapy in a child process, so it may be called any number of times from one process.
     `settings` overrides Scrapy/project settings (e.g. {"DOWNLOAD_DELAY": 0}); `incremental` skips
     article URLs already preserved; `jobdir` makes the crawl resumable (one sub-directory per site);
-    `log_file` receives Scrapy's log (default: kept only for error reports).
+    `log_file` receives Scrapy's log (default: kept only for error reports). `start_urls` may be a
+    dict {site name: start URL} to name generically crawled sites (else they are named by host).
 
     Returns {"ok": bool, "pages": n, "articles": n, "errors": n, "messages": [...],
     "sites": {name: {"pages", "articles", "errors", "skipped_known", "extract_errors",
@@ -42,7 +44,8 @@ def crawl(db_path: str | os.PathLike, sites: Iterable[SiteConfig] = (), start_ur
     spec = {
         "db": str(db_path),
         "sites": [s.as_dict() for s in sites],
-        "start_urls": list(start_urls),
+        "start_urls": [[name, url] for name, url in start_urls.items()] if isinstance(start_urls, dict)
+        else [[None, url] for url in start_urls],
         "settings": dict(settings or {}),
         "incremental": bool(incremental),
         "jobdir": str(jobdir) if jobdir else None,
@@ -150,12 +153,12 @@ def _child(spec_path: str, out_path: str) -> int:
             messages.append(str(exc))
             continue
         jobs.append((site.name, _site_settings(base, site, site.name, spec["jobdir"]), {"site_config": site}))
-    for url in spec["start_urls"]:
-        name = urlsplit(url).netloc.lower() or url
+    for given_name, url in spec["start_urls"]:
+        name = given_name or urlsplit(url).netloc.lower() or url
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
             messages.append(f"not an http(s) URL: {url!r}")
             continue
-        jobs.append((name, _site_settings(base, None, name, spec["jobdir"]), {"start_url": url}))
+        jobs.append((name, _site_settings(base, None, name, spec["jobdir"]), {"start_url": url, "site_name": name}))
 
     process = CrawlerProcess(base, install_root_handler=True)
     collected: dict[str, dict] = {}

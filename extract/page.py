@@ -426,12 +426,22 @@ def parse_html(html: str | bytes, url: str | None = None, selectors: dict | None
         page.author = _tidy_author(m.group(1) if m else node_text) if node_text else byline
         lines = [ln for ln in lines if ln != node_text]
     else:
-        page.author = byline
+        page.author = byline or _byline_after(body)
     if not page.published_date:
         # a date line just under the title, outside the body container
         page.published_date, page.date_line = _date_near_title(soup, page.title)
     page.text = "\n\n".join(lines)
     return page
+
+
+def _byline_after(body: Tag) -> str | None:
+    """An author line just after the body container ("Tác giả bài viết: …", NukeViet style)."""
+    for node in body.find_all_next(["p", "div", "span"], limit=12):
+        line = clean_text(node.get_text(" "))
+        m = _BYLINE_CUE.match(line) if len(line) < 120 else None
+        if m:
+            return _tidy_author(m.group(1))
+    return None
 
 
 def _date_near_title(soup: BeautifulSoup, title: str | None) -> tuple[str | None, str | None]:

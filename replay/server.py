@@ -89,14 +89,22 @@ class Replay:
         self.stop()
 
 
-def start_replay(host: str = "127.0.0.1", sites: list[str] | None = None) -> Replay:
+def start_replay(host: str = "127.0.0.1", sites: list[str] | None = None,
+                 base_port: int | None = None) -> Replay:
     """Start the replay sites (all of them, or those named in `sites`), each on a free port of
-    `host`, in daemon threads. Returns a `Replay`; call `.stop()` or use it as a context manager."""
+    `host`, in daemon threads. Returns a `Replay`; call `.stop()` or use it as a context manager.
+
+    With `base_port`, site number i (in the order of SITE_NAMES) listens on base_port + i, so that
+    its URLs are the same from one run to the next (the demo archive is keyed by URL)."""
     servers, objects = {}, {}
     try:
         for name in sites or SITE_NAMES:
             site = build_site(name)
-            srv = ThreadingHTTPServer((host, 0), _handler(site))
+            port = 0 if base_port is None else base_port + SITE_NAMES.index(name)
+            try:
+                srv = ThreadingHTTPServer((host, port), _handler(site))
+            except OSError as exc:
+                raise OSError(f"replay site {name} cannot listen on {host}:{port}: {exc.strerror}") from None
             srv.daemon_threads = True
             servers[name], objects[name] = srv, site
     except Exception:

@@ -53,7 +53,7 @@ def test_extract_file_records_the_url(tmp_path):
 def test_bad_input_is_one_clear_line(args, message):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code != 0
-    assert message in result.output.lower()
+    assert message.lower() in result.output.lower()
     assert "Traceback" not in result.output
 
 

@@ -15,7 +15,6 @@ which crawler.pipelines.ArchivePipeline preserves.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any, AsyncIterator, Iterable
 from urllib.parse import urljoin, urlsplit
 
