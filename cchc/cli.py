@@ -193,15 +193,15 @@ def export(db_path: str, fmt: str, output: str | None, relevant_only: bool, bom:
         cchc export --format json -o archive.json
         cchc export --format csv --bom -o archive.csv
     """
+    from cchc.records import dumps_json, dumps_jsonl
+
     archive = _open_archive(db_path)
     records = archive.iter_records(relevant_only=relevant_only)
     out = io.StringIO()
     if fmt == "json":
-        json.dump(list(records), out, ensure_ascii=False, indent=1)
-        out.write("\n")
+        out.write(dumps_json(records))
     elif fmt == "jsonl":
-        for record in records:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(dumps_jsonl(records))
     else:
         writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
         writer.writeheader()
@@ -234,6 +234,7 @@ def _serve(db_path: str, host: str, port: int) -> None:
     from cchc.publish import serve as run_serve
 
     _open_archive(db_path).close()  # a clear error for a missing or corrupt database
+    _open_archive(db_path, create=True).close()  # views and tables of this version, before serving immutable
     click.echo(f"Serving {db_path} at http://{host}:{port}/", err=True)
     run_serve(db_path, host=host, port=port)
 

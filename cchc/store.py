@@ -304,41 +304,9 @@ class Archive:
 
     def iter_records(self, relevant_only: bool = False) -> Iterator[dict]:
         """Every archived article as a record of the shared schema (officials, rankings, documents nested)."""
-        where = "WHERE relevant = 1" if relevant_only else ""
-        for row in self.db.query(f"SELECT * FROM articles {where} ORDER BY id"):
-            yield self._record(row)
+        from cchc.records import iter_records
 
-    def _record(self, row: dict) -> dict:
-        article_id = row["id"]
-        officials: dict[int, dict] = {}
-        for a in self.db.query(
-                "SELECT a.*, p.name FROM appearances a JOIN people p ON p.id = a.person_id "
-                "WHERE a.article_id = ? ORDER BY a.id", [article_id]):
-            entry = officials.setdefault(a["person_id"], {"name": a["name"], "title": a["title"],
-                                                          "honorific": a["honorific"], "evidence": a["evidence"]})
-            if a["title"] and len(a["title"]) > len(entry["title"] or ""):
-                entry["title"] = a["title"]
-                entry["evidence"] = a["evidence"]
-            if not entry["honorific"] and a["honorific"]:
-                entry["honorific"] = a["honorific"]
-        learners = None
-        if row["learners_count"] is not None:
-            learners = {"count": row["learners_count"], "qualifier": row["learners_qualifier"] or "exact",
-                        "text": row["learners_text"] or ""}
-        return {
-            "id": article_id, "url": row["url"], "title": row["title"], "published_date": row["published_date"],
-            "author": row["author"], "text": row["text"], "relevant": bool(row["relevant"]),
-            "province": row["province"], "province_now": row["province_now"], "site": row["site"],
-            "event_type": row["event_type"], "event_start": row["event_start"], "event_end": row["event_end"],
-            "learners": learners, "venues_count": row["venues_count"],
-            "officials": list(officials.values()),
-            "rankings": [{"index": r["index_name"], "year": r["year"], "rank": r["rank"], "total": r["total"],
-                          "change": r["change"], "subject": r["subject"], "score": r["score"],
-                          "evidence": r["evidence"]}
-                         for r in self.db.query("SELECT * FROM rankings WHERE article_id = ? ORDER BY id", [article_id])],
-            "documents": [{"number": d["number"], "kind": d["kind"], "date": d["date"], "evidence": d["evidence"]}
-                          for d in self.db.query("SELECT * FROM documents WHERE article_id = ? ORDER BY id", [article_id])],
-        }
+        return iter_records(self.db, relevant_only=relevant_only)
 
     def close(self) -> None:
         """Close the connection."""
