@@ -61,14 +61,18 @@ def event_type(title: str | None, text: str | None) -> str | None:
     "lớp tập huấn"; "khóa bồi dưỡng"/"bồi dưỡng" → "lớp bồi dưỡng"."""
     t = fold(title)[:1000]
     lead = _lead(text or "")
-    if t:
-        kind = _type_in(t, bare=True)
-        if kind:
-            return kind
-    for sent in lead:  # named events ("tổ chức 2 lớp tập huấn") before bare verbs ("bồi dưỡng")
+    kind = _type_in(t, bare=False)  # the title names the event: "Lớp bồi dưỡng …", "HỘI NGHỊ TẬP HUẤN …"
+    if kind:
+        return kind
+    if _HOI_NGHI.search(t) and not _BARE_TRAIN.search(t):
+        return "hội nghị"  # "Hội nghị triển khai nhiệm vụ …", whatever trainings the body lists
+    for sent in lead:  # then the lead names it ("tổ chức 2 lớp tập huấn") …
         kind = _type_in(sent, bare=False)
         if kind:
             return kind
+    kind = _type_in(t, bare=True)  # … before bare verbs ("Tập huấn nghiệp vụ …", "bồi dưỡng")
+    if kind:
+        return kind
     for sent in lead[:3]:
         if re.search(r"\b(to chuc|khai mac|khai giang|mo|dien ra)\b", sent):
             kind = _type_in(sent, bare=True)
@@ -119,9 +123,7 @@ def is_relevant(title: str | None, text: str | None) -> bool:
             return False
         return bool(body_hits[:1] and any(s in lead[:4] for s in body_hits))
     if t_other_event or t_off:
-        # "Hội nghị sơ kết CCHC": only relevant when the lead itself says it was a training
-        return any(s in lead[:2] and re.search(r"\b(ket hop|va) tap huan\b|\bhoi nghi tap huan\b", s)
-                   for s in organised)
+        return False  # "Hội nghị sơ kết CCHC", "giao ban": a report of past trainings is not a training
     if organised and (t_cchc or any(_CCHC.search(s) for s in lead[:3])):
         return True
     return False

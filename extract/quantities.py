@@ -2,7 +2,8 @@
 
 Page counters ("Hôm nay: 838", "Lượt xem: 4012"), numbers of classes ("02 lớp"), of units ("20 sở,
 ngành", "63 tỉnh, thành phố"), years and percentages are never learners: a count must be followed by a
-learner noun (học viên, đại biểu, cán bộ, công chức, …).
+learner noun (học viên, đại biểu, cán bộ, công chức, …); "người dân" (survey respondents) and "thí sinh"
+(exam candidates) are not learners.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ _NUM = rf"(?P<num>{_DIGITS}|{_WORD_NUM})"
 _NOUNS = {
     "học viên": 4, "đại biểu": 3, "lượt học viên": 4, "lượt đại biểu": 3, "lượt cán bộ": 3, "lượt người": 3,
     "lượt công chức": 3, "cán bộ": 3, "công chức": 3, "viên chức": 3, "cán bộ công chức": 3, "người lao động": 2,
-    "thành viên": 2, "đồng chí": 2, "lãnh đạo": 2, "người": 1, "lượt": 1, "thí sinh": 1, "người dân": 1,
+    "thành viên": 2, "đồng chí": 2, "lãnh đạo": 2, "người": 1, "lượt": 1,
     "CBCCVC": 3, "CBCC": 3, "CB,CCVC": 3, "CB, CC, VC": 3,
 }
 _NOUN_RE = "|".join(re.escape(n) for n in sorted(_NOUNS, key=len, reverse=True))
@@ -72,6 +73,8 @@ def find_learners(text: str) -> dict | None:
         if re.fullmatch(r"(?:19|20)\d{2}", m.group("num")) and not m.group("qual"):
             continue  # "năm 2019 cán bộ …" is a year
         noun = m.group("noun")
+        if re.match(r"\s+(?:dân|nộp|sử\s+dụng|đứng\s+đầu)", text[m.end("noun"):m.end("noun") + 12], re.I):
+            continue  # "4.000 người dân" surveyed, "người đứng đầu" heads of units
         weight = _NOUNS.get(noun, _NOUNS.get(noun.lower(), 1))
         s, e = sents.bounds(m.start())
         before = text[max(s, m.start() - 40):m.start()]

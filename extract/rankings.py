@@ -36,13 +36,14 @@ _RANK_RE = re.compile(
     r"|(?P<first>(?:xếp|đứng)\s+(?:vị\s+trí\s+)?(?:thứ\s+)?nhất|(?:dẫn|đứng)\s+đầu\s+(?:cả\s+nước|toàn\s+quốc))",
     re.IGNORECASE,
 )
+_RANK_VERB_BEFORE = re.compile(r"(?:xếp|đứng|giữ|vị\s+trí|hạng|vươn\s+lên|tụt|lên|xuống|đạt|ở)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
 _NOT_RANK_BEFORE = re.compile(r"(?:lần|khóa|khoá|kỳ|kì|đợt|phiên|lớp|ngày|năm)\s*$", re.IGNORECASE)
 _CHANGE_RE = re.compile(r"(?P<dir>tăng|giảm|tụt|thăng|vượt|lên|xuống|sụt)\s+(?P<n>\d{1,2})\s+(?:bậc|hạng|vị\s+trí|bực)",
                         re.IGNORECASE)
 _YEAR_RE = re.compile(r"(?P<pre>so\s+với\s+(?:năm\s+)?|giai\s+đoạn\s+|đến\s+(?:năm\s+)?|[-–]\s*)?"
                       r"(?:năm\s+)?(?<!\d)(?P<y>20[0-4]\d|19\d\d)(?![\d/])", re.IGNORECASE)
 _SCORE_RE = re.compile(r"(?:đạt|với|là|\()\s*(?P<v>\d{1,3}(?:,\d{1,4})?)\s*(?:%|điểm)", re.IGNORECASE)
-_PREV_YEAR = re.compile(r"năm\s+(?:trước|qua|vừa\s+qua|ngoái)", re.IGNORECASE)
+_PREV_YEAR = re.compile(r"(?<!những )(?<!các )năm\s+(?:trước|qua|vừa\s+qua|ngoái)", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)
@@ -103,8 +104,13 @@ def find_rankings(text: str, published_year: int | None = None, province: str | 
         return []
     ranks = [m for m in itertools.islice(_RANK_RE.finditer(text), MAX_CANDIDATES) if not _NOT_RANK_BEFORE.search(text[max(0, m.start() - 8):m.start()])]
     idx_starts = [m.start() for m in indexes]
-    out, seen = [], set()
+    out, seen, ranked = [], set(), set()
     for i, rank in enumerate(ranks):
+        bare = (rank.group("word") or "").lower() == "thứ" and not (rank.group("total") or rank.group("total2"))
+        if bare and not _RANK_VERB_BEFORE.search(text[max(0, rank.start() - 30):rank.start()]):
+            continue  # "thứ 2 tuần sau" is a weekday, not a rank
+        if rank.group("first") and re.search(r"nhóm", text[max(0, rank.start() - 40):rank.start()], re.I):
+            continue  # "nằm trong nhóm dẫn đầu cả nước" is a group, not first place
         sent = sents.bounds(rank.start(), 300)
         lo_i, hi_i = bisect.bisect_left(idx_starts, sent[0]), bisect.bisect_left(idx_starts, sent[1])
         in_sent = indexes[lo_i:hi_i]
@@ -130,7 +136,7 @@ def find_rankings(text: str, published_year: int | None = None, province: str | 
         name = _INDEX_NAME[idx.lastgroup]
         year = _year(text, idx, rank, sent, prev_rank_end)
         if year is None and published_year:
-            clause = text[min(idx.start(), rank.start()):rank.end() + 40]
+            clause = text[sent[0]:rank.end() + 40]
             year = published_year - 1 if _PREV_YEAR.search(clause) else published_year
         nxt = ranks[i + 1].start() if i + 1 < len(ranks) else len(text)
         stop = min(sent[1], nxt, rank.end() + 160)
@@ -144,9 +150,10 @@ def find_rankings(text: str, published_year: int | None = None, province: str | 
         sc = _SCORE_RE.search(text, min(idx.end(), rank.start()), min(sent[1], rank.end() + 60))
         score = parse_number(sc.group("v")) if sc else None
         key = (name, year, rnk, total)
-        if key in seen:
-            continue
+        if key in seen or (rank.group("first") and (sent, name) in ranked):
+            continue  # "xếp hạng 1/63, … dẫn đầu cả nước" is one ranking
         seen.add(key)
+        ranked.add((sent, name))
         lo, hi = min(idx.start(), rank.start()), max(idx.end(), rank.end())
         out.append({"index": name, "year": year, "rank": rnk, "total": total, "change": change,
                     "subject": _subject(text, sent, idx.start(), rank, province),

@@ -1,0 +1,75 @@
+"""extract.rankings: PAR INDEX / SIPAS / PAPI / PCI rankings (fixtures: tests/fixtures/rankings_cases.json)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from extract.rankings import find_rankings
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parents[1] / "shared"
+CASES = json.loads((HERE / "fixtures" / "rankings_cases.json").read_text(encoding="utf-8"))["cases"]
+KEYS = ("index", "year", "rank", "total", "change", "subject")
+
+
+def _seed_articles():
+    """(file, gold, body) for the shared seeds: title and date line removed, as Page.text would be."""
+    gold_path = SHARED / "gold" / "seeds.json"
+    if not gold_path.exists():
+        return []
+    out = []
+    for art in json.loads(gold_path.read_text(encoding="utf-8"))["articles"]:
+        text = (SHARED / "seeds" / art["file"]).read_text(encoding="utf-8")
+        title = art["gold"]["title"]
+        body = text[text.find(title) + len(title):] if title in text else text
+        lines = body.strip().split("\n")
+        if lines and len(lines[0]) < 100 and re.search(r"\d{1,2}/\d{1,2}/\d{4}", lines[0]):
+            lines = lines[1:]
+        out.append((art["file"], art["gold"], "\n".join(lines).strip()))
+    return out
+
+
+SEEDS = _seed_articles()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_fixture_case(case):
+    got = find_rankings(case["text"], case["published_year"], case["province"])
+    assert [{k: r[k] for k in want} for r, want in zip(got, case["expect"])] == case["expect"]
+    assert len(got) == len(case["expect"])
+    for r in got:
+        s, e = r["span"]
+        assert case["text"][s:e] in r["evidence"]
+
+
+@pytest.mark.skipif(not SEEDS, reason="../shared seeds not available")
+@pytest.mark.parametrize("seed", SEEDS, ids=[s[0] for s in SEEDS])
+def test_seed_gold(seed):
+    _, gold, body = seed
+    year = dt.date.fromisoformat(gold["published_date"]).year if gold["published_date"] else None
+    got = find_rankings(body, year, gold["province"])
+    assert [{k: r[k] for k in KEYS} for r in got] == [{k: r[k] for k in KEYS} for r in gold["rankings"]]
+
+
+def test_enough_cases():
+    assert len(CASES) >= 10
+
+
+@pytest.mark.parametrize("junk", ["", "PCI PAPI SIPAS", "Ranked 3/63 in the PAR Index? no: rank unknown",
+                                  os.urandom(4096).decode("latin-1")])
+def test_bad_input_gives_nothing(junk):
+    got = find_rankings(junk, 2020)
+    assert all(r["index"] in ("PAR INDEX", "SIPAS", "PAPI", "PCI", "other") for r in got)
+    if junk in ("", "PCI PAPI SIPAS"):
+        assert got == []
+
+
+def test_none_and_huge_input():
+    assert find_rankings(None) == []  # type: ignore[arg-type]
+    big = ("Phân tích Chỉ số PAPI và cải thiện Chỉ số SIPAS lần thứ 2 " * 100_000)[:5_000_000]
+    assert find_rankings(big, 2020) == []
