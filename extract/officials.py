@@ -141,6 +141,13 @@ _VERB_HEADS = {p[-1] for p in _phrases(VERB_HEADS)}
 _NOT_NAMES = _phrases(NOT_NAMES)
 _PLACES = _phrases(PLACES)
 _MAX_PHRASE = 5
+_FIRST_WORDS = {id(lex): {p[0] for p in lex}
+                for lex in (_TITLES, _WEAK_TITLES, _UNIT_HEADS, _ORG_HEADS, _UNIT_WORDS, _PLACES, _NOT_NAMES, _VERBISH)}
+# The last word before a name that may end a cue or a place word: a cheap test before the regexes.
+_CUE_ENDS = {"chí", "c", "ông", "bà", "ts", "ths", "s", "gs", "pgs", "sĩ", "sư", "ncs", "bs", "kh", ".", "/"}
+_PLURAL_ENDS = {"chí", "ông", "bà", "vị", ":"}
+_PLACE_ENDS = {"tỉnh", "huyện", "quận", "xã", "phường", "trấn", "phố", "tp", "đường", "số", "ấp", "thôn",
+               "bản", "làng", "."}
 
 # A word: letters, possibly joined by an apostrophe (H'Hen, Ksor); numbers; line breaks; punctuation.
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*|\d+|\n|[^\w\s]")
@@ -194,28 +201,39 @@ class _Tok:
     acronym: bool = False  # UBND, HĐND, CCHC …
 
 
+def _classify(word: str) -> tuple[str, bool, bool, bool]:
+    """(key, cap, upper, acronym) of a word."""
+    key = _key(word)
+    if word.isupper() and len(word) > 1:
+        syllable = bool(_SYLLABLE.fullmatch(key))
+        return key, syllable, True, not syllable
+    parts = re.split(r"['’ʼ]", word)
+    if all(p[:1].isupper() and (p[1:].islower() or not p[1:]) for p in parts):
+        return key, True, word.isupper(), False
+    if word[0].isupper() and not word[1:].islower():
+        return key, False, False, True  # ThS, HĐND-like mixed forms
+    return key, False, False, False
+
+
 def _tokenize(text: str) -> list[_Tok]:
     toks = []
+    seen: dict[str, tuple[str, bool, bool, bool]] = {}
     for m in _TOKEN.finditer(text):
         s = m.group(0)
         t = _Tok(s, m.start(), m.end())
         if s[0].isalpha():
+            info = seen.get(s)
+            if info is None:
+                info = seen[s] = _classify(s)
             t.word = True
-            t.key = _key(s)
-            parts = re.split(r"['’ʼ]", s)
-            if s.isupper() and len(s) > 1:
-                t.upper = True
-                if _SYLLABLE.fullmatch(t.key):
-                    t.cap = True
-                else:
-                    t.acronym = True
-            elif all(p[:1].isupper() and (p[1:].islower() or not p[1:]) for p in parts):
-                t.cap = True
-                t.upper = s.isupper()
-            elif s[0].isupper() and not s[1:].islower():
-                t.acronym = True  # ThS, HĐND-like mixed forms
+            t.key, t.cap, t.upper, t.acronym = info
         toks.append(t)
     return toks
+
+
+def _before_is(toks: list[_Tok], i: int, ends: set[str]) -> bool:
+    """Is the token before toks[i] one of `ends` (by key, or text for punctuation)?"""
+    return i > 0 and (toks[i - 1].key or toks[i - 1].text) in ends
 
 
 def _adjacent(text: str, a: _Tok, b: _Tok) -> bool:
@@ -226,6 +244,8 @@ def _adjacent(text: str, a: _Tok, b: _Tok) -> bool:
 
 def _match(toks: list[_Tok], i: int, lexicon: set[tuple[str, ...]], limit: int | None = None) -> int:
     """Length (in tokens) of the longest lexicon phrase starting at toks[i], 0 if none."""
+    if toks[i].key not in _FIRST_WORDS[id(lexicon)]:
+        return 0
     best = 0
     n = len(toks) if limit is None else min(limit, len(toks))
     words: list[str] = []
@@ -297,9 +317,11 @@ def _runs(text: str, toks: list[_Tok]) -> list[tuple[int, int]]:
 
 def _name_in_run(text: str, toks: list[_Tok], a: int, b: int, cue: bool) -> tuple[int, int] | None:
     """The name inside the capitalised run toks[a:b], as token indices, or None."""
+    if not cue and not any(_is_surname(toks[k]) for k in range(a, b)):
+        return None
     before = text[max(0, toks[a].start - 20):toks[a].start]
     i = a
-    if _PLACE_BEFORE.search(before) and not cue:
+    if not cue and _before_is(toks, a, _PLACE_ENDS) and _PLACE_BEFORE.search(before):
         n = _match(toks, a, _PLACES, b)
         if n:
             i = a + n
@@ -515,15 +537,23 @@ def _nfc_with_map(text: str) -> tuple[str, list[int] | None]:
     return "".join(out), offsets
 
 
-def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    a = text.rfind("\n", 0, start) + 1
-    b = text.find("\n", end)
-    return a, (len(text) if b < 0 else b)
+def _line_bounds(text: str, start: int, end: int, reach: int = 2000) -> tuple[int, int]:
+    """The line around [start, end), looked for at most `reach` characters away."""
+    lo = max(0, start - reach)
+    a = text.rfind("\n", lo, start) + 1 or lo
+    b = text.find("\n", end, end + reach)
+    return a, (min(len(text), end + reach) if b < 0 else b)
+
+
+def _evidence(text: str, start: int, end: int) -> str:
+    """normalize.sentence_at on the line of the mention (sentences never cross a line break)."""
+    a, b = _line_bounds(text, start, end)
+    return sentence_at(text[a:b], start - a, end - a)
 
 
 def _is_credit(text: str, start: int, end: int) -> bool:
     """A photo or source credit ("Ảnh: …", "Tin, ảnh: …", "Theo …") or a name alone on its line."""
-    a, b = _line_bounds(text, start, end)
+    a, b = _line_bounds(text, start, end, 300)
     prefix = text[a:start]
     if _THEO_BEFORE.search(prefix[-12:]):
         return True
@@ -538,7 +568,7 @@ def _is_credit(text: str, start: int, end: int) -> bool:
 
 def _is_caption(text: str, start: int) -> bool:
     """A photo caption: a short line that does not end like a sentence."""
-    a, b = _line_bounds(text, start, start)
+    a, b = _line_bounds(text, start, start, 400)
     line = text[a:b].rstrip(" \t\"”’)")
     return len(line) < 400 and not line.endswith((".", "!", "?", "…", ":", ";", "/."))
 
@@ -561,7 +591,6 @@ def _find_mentions(text: str, toks: list[_Tok]) -> list[_Mention]:
     out: list[_Mention] = []
     list_until = -1
     list_hon: str | None = None
-    spans = None
     for a, b in _runs(text, toks):
         if not _match(toks, a, _PLACES, b):  # "Bà Nguyễn …", "ĐỒNG CHÍ NGUYỄN …": the cue opens the run
             if toks[a].key in ("ông", "bà") and b - a > 1:
@@ -569,7 +598,7 @@ def _find_mentions(text: str, toks: list[_Tok]) -> list[_Mention]:
             elif toks[a].key == "đồng" and b - a > 2 and toks[a + 1].key == "chí":
                 a += 2
         window = text[max(0, toks[a].start - 40):toks[a].start]
-        cue = _CUE.search(window)
+        cue = _CUE.search(window) if _before_is(toks, a, _CUE_ENDS) else None
         found = _name_in_run(text, toks, a, b, cue=bool(cue))
         if not found:
             continue
@@ -580,16 +609,15 @@ def _find_mentions(text: str, toks: list[_Tok]) -> list[_Mention]:
         written = text[start:end]
         m = _Mention(i, j, start, end, name_case(written), written)
         before = text[max(0, start - 40):start]
-        plural = _PLURAL_CUE.search(before)
+        plural = _PLURAL_CUE.search(before) if _before_is(toks, i, _PLURAL_ENDS) else None
         if cue:
             m.honorific, m.strong = _honorific(cue), True
         elif plural:
             word = plural.group("cue")
             list_hon = "đồng chí" if word == "đồng chí" else ("bà" if word == "bà" else ("ông" if word == "ông" else None))
             m.honorific, m.strong = list_hon, True
-            if spans is None:
-                spans = sentence_spans(text)
-            list_until = next((e for s, e in spans if s <= start < e), len(text))
+            a0, b0 = _line_bounds(text, start, end)
+            list_until = next((a0 + e for s, e in sentence_spans(text[a0:b0]) if a0 + s <= start < a0 + e), end)
         elif start < list_until:
             m.honorific, m.strong = list_hon, True
         # title after the name
@@ -600,7 +628,7 @@ def _find_mentions(text: str, toks: list[_Tok]) -> list[_Mention]:
             tb, p = _title_before(text, toks, i)
             if tb:
                 m.title, m.title_len = tb, i - p
-                cue2 = _CUE.search(text[max(0, toks[p].start - 40):toks[p].start])
+                cue2 = _before_is(toks, p, _CUE_ENDS) and _CUE.search(text[max(0, toks[p].start - 40):toks[p].start])
                 if cue2 and not m.honorific:
                     m.honorific = _honorific(cue2)
         if m.title:
@@ -735,7 +763,7 @@ def _find(raw: str, byline: str | None) -> list[dict]:
         ms = sorted({id(m): m for m in person.mentions}.values(), key=lambda m: m.start)
         for m in ms:
             m.caption = _is_caption(text, m.start)
-            m.evidence = sentence_at(text, m.start, m.end)
+            m.evidence = _evidence(text, m.start, m.end)
         full = [m for m in ms if len(m.name.split()) >= 2]
         best = _pick_title(ms) or (full[0] if full else ms[0])
         honorific = best.honorific or next((m.honorific for m in ms if m.honorific), None)

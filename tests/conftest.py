@@ -1,6 +1,7 @@
 """Shared fixtures: the demo archive, built once per test session from the replay over loopback."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -20,3 +21,15 @@ def demo_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "archive.db"
     build_demo(path, base_port=TEST_REPLAY_PORT)
     return path
+
+
+def seed_bodies() -> list[tuple[str, dict, str]]:
+    """(file, gold, body text) for each shared seed, the body as production reads it
+    (`extract.page.parse_text`: no title, date line, byline or trailing chrome). [] without ../shared."""
+    from extract.page import parse_text
+
+    gold_path = SHARED / "gold" / "seeds.json"
+    if not gold_path.exists():
+        return []
+    return [(a["file"], a["gold"], parse_text((SHARED / "seeds" / a["file"]).read_text(encoding="utf-8")).text)
+            for a in json.loads(gold_path.read_text(encoding="utf-8"))["articles"]]

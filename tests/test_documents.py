@@ -4,36 +4,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from pathlib import Path
 
 import pytest
 
+from conftest import seed_bodies
+
 from extract.documents import find_documents
 
 HERE = Path(__file__).resolve().parent
-SHARED = HERE.parents[1] / "shared"
 CASES = json.loads((HERE / "fixtures" / "documents_cases.json").read_text(encoding="utf-8"))["cases"]
 
 
-def _seed_articles():
-    """(file, gold, body) for the shared seeds: title and date line removed, as Page.text would be."""
-    gold_path = SHARED / "gold" / "seeds.json"
-    if not gold_path.exists():
-        return []
-    out = []
-    for art in json.loads(gold_path.read_text(encoding="utf-8"))["articles"]:
-        text = (SHARED / "seeds" / art["file"]).read_text(encoding="utf-8")
-        title = art["gold"]["title"]
-        body = text[text.find(title) + len(title):] if title in text else text
-        lines = body.strip().split("\n")
-        if lines and len(lines[0]) < 100 and re.search(r"\d{1,2}/\d{1,2}/\d{4}", lines[0]):
-            lines = lines[1:]
-        out.append((art["file"], art["gold"], "\n".join(lines).strip()))
-    return out
-
-
-SEEDS = _seed_articles()
+SEEDS = seed_bodies()
 
 
 def _date(s):
