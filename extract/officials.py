@@ -13,11 +13,14 @@ Public entry point: `find_officials(text, byline=None)`.
 """
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from extract.normalize import canonical_tones, name_case, nfc, person_key, sentence_at, sentence_spans
+
+_log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (lower case; tone placement is canonicalised when they are loaded)
@@ -42,6 +45,7 @@ giám đốc|tổng giám đốc|chủ tịch|bí thư|trưởng phòng|phó ph�
 |nghiên cứu viên|tỉnh ủy viên|thành ủy viên|huyện ủy viên|ủy viên|thường trực|thư ký|trợ lý
 |kế toán trưởng|đại biểu quốc hội|đại tá|thượng tá|trung tá|thiếu tá|đại úy|thiếu tướng
 |trung tướng|thượng tướng|người phát ngôn|thủ trưởng|trưởng|chánh|phụ trách|nhà báo|luật sư
+|tổng bí thư|thủ tướng|phó thủ tướng|chủ tịch nước|tổ trưởng|tổ phó|kỹ sư|bác sĩ|trưởng nhóm
 """
 # Allowed right after "Name, " but too common to chain a title across a comma.
 WEAK_TITLES = "cán bộ|công chức|viên chức|đại diện|lãnh đạo|đại biểu|học viên|nhân viên"
@@ -76,6 +80,10 @@ hành chính|cải cách|nội vụ|tư pháp|tài chính|kế hoạch|đầu t�
 |bộ phận|dịch vụ|phục vụ|hành chính công|chỉ số|hành chính nhà nước|vụ|tư vấn|pháp luật|pháp lý
 |nội chính|kiểm tra|tổ chức|xây dựng|đào tạo|bồi dưỡng|quản lý|thông tin|tuyên truyền|giám sát
 |phát triển|hợp tác|kiểm định|nghiên cứu|chất lượng|điều hành|chỉ huy|tham mưu
+|công nghệ thông tin|thông tin và truyền thông|thông tin điện tử|tổ chức cán bộ|tổ chức hành chính
+|tổ chức biên chế|tổ chức chính phủ|xây dựng chính quyền|quản lý nhà nước
+|đào tạo bồi dưỡng|nghiên cứu khoa học|quản lý đô thị|phát triển nông thôn
+|kiểm tra đảng|giám sát đầu tư|xây dựng đảng|tổ chức nhà nước
 """
 # These unit words are also verbs ("Sở Nội vụ tổ chức hội nghị"): inside a title only right after a
 # unit head ("phòng tổ chức cán bộ", "ban kiểm tra").
@@ -165,7 +173,8 @@ _CUE = re.compile(
     r"|Th\.\s?S\.?|NCS\.?|BS\.?|[Tt]hạc sĩ|[Tt]iến sĩ|[Pp]hó [Gg]iáo sư|[Gg]iáo sư))\s*$"
 )
 _PLURAL_CUE = re.compile(
-    r"(?<![^\W\d_])(?:các|Các)\s+(?P<cue>đồng chí|ông\s*,\s*bà|ông\s*/\s*bà|ông|bà|vị)\s*:?\s*$"
+    r"(?<![^\W\d_])(?:các|Các)\s+(?P<cue>đồng chí|ông\s*,\s*bà|ông\s*/\s*bà|ông|bà|vị)"
+    r"(?:\s*:|[^.:;\n]{0,80}:)?\s*$"
 )
 # Words that make the capitalised run after them a place or an institution named after someone.
 _PLACE_BEFORE = re.compile(
@@ -179,6 +188,7 @@ _SCHOOL_BEFORE = re.compile(
 _CREDIT = re.compile(r"(?:ảnh|tin|bài|nguồn|tác giả|người viết|thực hiện|theo)\s*:", re.IGNORECASE)
 _THEO_BEFORE = re.compile(r"(?<![^\W\d_])(?:[Tt]heo|THEO)\s+$")
 
+_PLURAL_HONORIFIC = {"đồng chí": "đồng chí", "ông": "ông", "bà": "bà"}
 _ACAD = {"pgsts": "PGS.TS", "gsts": "GS.TS", "pgstsbs": "PGS.TS.BS", "pgstskh": "PGS.TSKH",
          "gstskh": "GS.TSKH", "tsbs": "TS.BS", "pgs": "PGS.", "gs": "GS.", "ts": "TS.", "ths": "ThS.",
          "ncs": "NCS.", "bs": "BS.", "thạcsĩ": "ThS.", "tiếnsĩ": "TS.", "phógiáosư": "PGS.",
@@ -272,7 +282,6 @@ class _Mention:
     written: str
     honorific: str | None = None
     title: str | None = None
-    title_len: int = 0
     strong: bool = False       # a cue, a list or a title vouches for it
     plain: bool = False        # no cue, no title: counts only as a further mention of a known person
     caption: bool = False
@@ -382,19 +391,20 @@ def _title_word_ok(toks: list[_Tok], i: int, prev: _Tok | None) -> int:
     n = _match(toks, i, _UNIT_WORDS)
     if n:
         phrase = tuple(x.key for x in toks[i:i + n])
-        if phrase in _VERBISH and not t.cap and (prev is None or not prev.word or prev.key not in _VERB_HEADS):
+        verbish = any(phrase[:k] in _VERBISH for k in range(1, len(phrase) + 1))
+        if verbish and not t.cap and (prev is None or not prev.word or prev.key not in _VERB_HEADS):
             return 0
         return n
     return 1 if t.cap and not t.upper else 0
 
 
-def _title_after(text: str, toks: list[_Tok], k: int) -> tuple[str | None, int]:
-    """Read a title starting at toks[k] (its first word must be a position). Returns (title, tokens)."""
+def _title_after(text: str, toks: list[_Tok], k: int) -> str | None:
+    """The title written from toks[k] on (it must open with a position or a unit), or None."""
     n = _match(toks, k, _TITLES) or _match(toks, k, _WEAK_TITLES)
     if not n and (toks[k].cap or toks[k].acronym) and not toks[k].upper:
         n = _match(toks, k, _ORG_HEADS)  # "Nguyễn Đăng Quế, Học viện Hành chính Quốc gia"
     if not n:
-        return None, 0
+        return None
     end, i = k + n, k + n
     limit = min(len(toks), k + 45)
     while i < limit:
@@ -405,6 +415,8 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> tuple[str | None, int]:
             if _is_cue_word(toks, i):
                 break
             if t.cap and _starts_name(text, toks, i):
+                if prev.word:
+                    return None  # "…, Phó Chủ tịch UBND tỉnh Hoàng Văn B": the next person's title
                 break
             if t.key == "và" and not t.cap:
                 if i + 1 < limit and toks[i + 1].cap and not toks[i + 1].upper and not _starts_name(text, toks, i + 1):
@@ -420,8 +432,8 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> tuple[str | None, int]:
         if t.text in ",-–—&" and i + 1 < limit and toks[i + 1].word:
             nxt = i + 1
             if t.text == ",":
-                strong = _match(toks, nxt, _TITLES) or _match(toks, nxt, _UNIT_HEADS)
-                if not strong or _starts_name(text, toks, nxt) or _is_cue_word(toks, nxt):
+                unit = (toks[nxt].cap or toks[nxt].acronym) and _match(toks, nxt, _ORG_HEADS)
+                if not (_match(toks, nxt, _TITLES) or unit) or _starts_name(text, toks, nxt) or _is_cue_word(toks, nxt):
                     break
             elif not (toks[nxt].cap or toks[nxt].acronym) or _starts_name(text, toks, nxt):
                 break
@@ -433,13 +445,11 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> tuple[str | None, int]:
                 i = end = close + 1  # "… Vụ Cải cách hành chính (Bộ Nội vụ)"
                 continue
             break
-        if t.text == "." and prev.word and prev.key in ("tp", "tt") and i + 1 < limit and toks[i + 1].cap:
+        if t.text == "." and prev.key in ("tp", "tt") and i + 1 < limit and (toks[i + 1].cap or toks[i + 1].acronym):
             i += 1
             continue
         break
-    if end <= k:
-        return None, 0
-    return text[toks[k].start:toks[end - 1].end], end - k
+    return text[toks[k].start:toks[end - 1].end]
 
 
 def _title_before(text: str, toks: list[_Tok], first: int) -> tuple[str | None, int]:
@@ -457,16 +467,19 @@ def _title_before(text: str, toks: list[_Tok], first: int) -> tuple[str | None, 
                 continue
             if _is_cue_word(toks, j):
                 break
-            if not _covered(toks, j, lo, first):
+            if not _covered(toks, j, lo, first) or (t.cap and j + 1 < first and _starts_name(text, toks, j)):
                 break
             if _match(toks, j, _TITLES, first):
                 best = j
-        elif t.text in "-–&" and j > lo and toks[j - 1].word and toks[j + 1].word:
+        elif t.text in ("-", "–", "&") and j > lo and toks[j - 1].word and toks[j + 1].word:
             pass
+        elif t.text == "." and j > lo and toks[j - 1].key in ("tp", "tt"):
+            pass  # "UBND TP.HCM"
         elif t.text == "," and best == j + 1 and j > lo:
             # "Ủy viên Ban Thường vụ Tỉnh ủy, Phó Chủ tịch UBND tỉnh …": take the earlier position too
             k = j - 1
-            while k >= lo and toks[k].word and not _is_cue_word(toks, k) and _covered(toks, k, lo, j):
+            while k >= lo and toks[k].word and not _is_cue_word(toks, k) and _covered(toks, k, lo, j) \
+                    and not (toks[k].cap and _starts_name(text, toks, k)):
                 k -= 1
             seg = k + 1
             if seg < j and _match(toks, seg, _TITLES) and not _starts_name(text, toks, seg):
@@ -480,6 +493,17 @@ def _title_before(text: str, toks: list[_Tok], first: int) -> tuple[str | None, 
     if best is None:
         return None, first
     return text[toks[best].start:toks[first - 1].end], best
+
+
+def _title_before_cue(text: str, toks: list[_Tok], first: int, cue: re.Match, window_start: int) -> str | None:
+    """"Giám đốc Sở Nội vụ, ông Nguyễn Văn A": the title before the comma that precedes the cue."""
+    cue_start = window_start + cue.start()
+    k = first - 1
+    while k > 0 and toks[k].start > cue_start:
+        k -= 1
+    if k < 1 or toks[k].start != cue_start or toks[k - 1].text != ",":
+        return None
+    return _title_before(text, toks, k - 1)[0]
 
 
 def _is_cue_word(toks: list[_Tok], i: int) -> bool:
@@ -545,10 +569,24 @@ def _line_bounds(text: str, start: int, end: int, reach: int = 2000) -> tuple[in
     return a, (min(len(text), end + reach) if b < 0 else b)
 
 
+_ABBREV_END = re.compile(r"(?<![^\W\d_])(?:P?GS|TS|ThS|Th\.S|NCS|BS|TP|Tp|KS|CN|Đ/c|đ/c|PGS\.TS|GS\.TS)\.$")
+
+
 def _evidence(text: str, start: int, end: int) -> str:
-    """normalize.sentence_at on the line of the mention (sentences never cross a line break)."""
+    """The sentence of the mention (normalize.sentence_spans on its line), not cut after a title
+    abbreviation such as "TS." or "ThS."."""
     a, b = _line_bounds(text, start, end)
-    return sentence_at(text[a:b], start - a, end - a)
+    line = text[a:b]
+    merged: list[list[int]] = []
+    for s, e in sentence_spans(line):
+        if merged and _ABBREV_END.search(line[merged[-1][0]:merged[-1][1]]):
+            merged[-1][1] = e
+        else:
+            merged.append([s, e])
+    for s, e in merged:
+        if s <= start - a < e:
+            return line[s:e]
+    return sentence_at(line, start - a, end - a)
 
 
 def _is_credit(text: str, start: int, end: int) -> bool:
@@ -613,24 +651,27 @@ def _find_mentions(text: str, toks: list[_Tok]) -> list[_Mention]:
         if cue:
             m.honorific, m.strong = _honorific(cue), True
         elif plural:
-            word = plural.group("cue")
-            list_hon = "đồng chí" if word == "đồng chí" else ("bà" if word == "bà" else ("ông" if word == "ông" else None))
+            list_hon = _PLURAL_HONORIFIC.get(plural.group("cue"))
             m.honorific, m.strong = list_hon, True
             a0, b0 = _line_bounds(text, start, end)
             list_until = next((a0 + e for s, e in sentence_spans(text[a0:b0]) if a0 + s <= start < a0 + e), end)
         elif start < list_until:
             m.honorific, m.strong = list_hon, True
         # title after the name
-        if j + 1 < len(toks) and toks[j].text in ",-–—(":
-            m.title, m.title_len = _title_after(text, toks, j + 1)
+        if j + 1 < len(toks) and toks[j].text in (",", "-", "–", "—", "("):
+            m.title = _title_after(text, toks, j + 1)
+        elif cue and j < len(toks) and toks[j].word and _adjacent(text, toks[j - 1], toks[j]):
+            m.title = _title_after(text, toks, j)  # "Đ/c Nguyễn Văn A Phó Giám đốc Sở …" (no comma)
         # title before the name
         if m.title is None:
             tb, p = _title_before(text, toks, i)
             if tb:
-                m.title, m.title_len = tb, i - p
+                m.title = tb
                 cue2 = _before_is(toks, p, _CUE_ENDS) and _CUE.search(text[max(0, toks[p].start - 40):toks[p].start])
                 if cue2 and not m.honorific:
                     m.honorific = _honorific(cue2)
+            elif cue and i > 0:
+                m.title = _title_before_cue(text, toks, i, cue, window_start=max(0, toks[i].start - 40))
         if m.title:
             m.strong = True
         elif not m.strong:
@@ -663,7 +704,7 @@ class _Person:
 def _pick_title(mentions: list[_Mention]) -> _Mention | None:
     """The fullest mention: the longest title in running text, a caption's only when it is much
     fuller (captions often add the province: "… Sở Nội vụ tỉnh Vĩnh Phúc")."""
-    titled = [m for m in mentions if m.title]
+    titled = [m for m in mentions if m.title and len(m.name.split()) >= 2] or [m for m in mentions if m.title]
     if not titled:
         return None
     body = [m for m in titled if not m.caption]
@@ -724,7 +765,8 @@ def find_officials(text: str, byline: str | None = None) -> list[dict]:
         return []
     try:
         return _find(text, byline)
-    except (RecursionError, MemoryError, ValueError, IndexError):  # never break a whole extraction
+    except Exception:  # noqa: BLE001 - one odd page must not break a whole extraction run
+        _log.exception("find_officials failed on a %d-character text", len(text))
         return []
 
 
