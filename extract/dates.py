@@ -8,11 +8,10 @@ All patterns are bounded (no nested unbounded repeats), so a 5 MB text is scanne
 """
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import re
 
-from extract.normalize import nfc, sentence_spans
+from extract.normalize import SentenceIndex, nfc
 
 # An article body is a few thousand characters; longer input (a mis-parsed page) is read only this far,
 # and at most this many dates are weighed, so the time spent stays bounded.
@@ -133,33 +132,6 @@ def _resolve(m: re.Match, published: dt.date | None) -> tuple[dt.date, dt.date] 
     return start, end
 
 
-class _Sentences:
-    """Sentence bounds of a text, computed once, looked up by offset."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self.spans = sentence_spans(text)
-        self.starts = [s for s, _ in self.spans]
-
-    def bounds(self, pos: int, radius: int = 600) -> tuple[int, int]:
-        """The sentence around offset `pos`, clipped to `radius` characters either side (a page
-        without punctuation must not make every look-up scan the whole text)."""
-        i = bisect.bisect_right(self.starts, pos) - 1
-        if i < 0 or not self.spans:
-            s, e = 0, len(self.text)
-        else:
-            s, e = self.spans[i]
-            e = max(e, pos)
-        return max(s, pos - radius), min(e, pos + radius)
-
-    def evidence(self, start: int, end: int) -> str:
-        """The sentence(s) holding [start, end), as `normalize.sentence_at` would give them."""
-        s, e = self.bounds(start)
-        if end > e:
-            _, e = self.bounds(max(start, end - 1))
-        return self.text[s:e]
-
-
 def _score(text: str, m: re.Match, sent: tuple[int, int], published: dt.date | None,
            start: dt.date) -> float:
     s, e = m.span()
@@ -220,7 +192,7 @@ def _iter_dates(text: str):
 
 
 def _candidates(text: str, published: dt.date | None):
-    sents = _Sentences(text)
+    sents = SentenceIndex(text)
     for n, m in enumerate(_iter_dates(text)):
         if n >= MAX_CANDIDATES:
             break

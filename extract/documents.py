@@ -9,8 +9,8 @@ import datetime as dt
 import itertools
 import re
 
-from extract.dates import MAX_CANDIDATES, MAX_TEXT, _Sentences, _valid
-from extract.normalize import nfc
+from extract.dates import MAX_CANDIDATES, MAX_TEXT, _valid
+from extract.normalize import SentenceIndex, nfc
 
 _MAX_TEXT = MAX_TEXT
 
@@ -95,7 +95,7 @@ def find_documents(text: str, published: dt.date | None = None) -> list[dict]:
     if not isinstance(text, str) or not text:
         return []
     text = nfc(text)[:_MAX_TEXT]
-    sents = _Sentences(text)
+    sents = SentenceIndex(text)
     out: dict[str, dict] = {}
     for m in itertools.islice(_DOC_RE.finditer(text), MAX_CANDIDATES):
         number = _normalise(m.group("num"))

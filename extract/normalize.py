@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 
@@ -148,15 +149,34 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+class SentenceIndex:
+    """Sentence bounds of a text, computed once, looked up by offset."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.spans = sentence_spans(text)
+        self.starts = [s for s, _ in self.spans]
+
+    def bounds(self, pos: int, radius: int = 600) -> tuple[int, int]:
+        """The sentence around offset `pos`, clipped to `radius` characters either side (a page
+        without punctuation must not make every look-up scan the whole text)."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i < 0 or not self.spans:
+            s, e = 0, len(self.text)
+        else:
+            s, e = self.spans[i]
+            e = max(e, pos)
+        return max(s, pos - radius), min(e, pos + radius)
+
+    def evidence(self, start: int, end: int) -> str:
+        """The sentence(s) holding [start, end): the evidence for a fact read there."""
+        s, e = self.bounds(start)
+        if end > e:
+            _, e = self.bounds(max(start, end - 1))
+        return self.text[s:e]
+
+
 def sentence_at(text: str, start: int, end: int | None = None) -> str:
-    """The sentence of `text` containing the span [start, end): the evidence for a fact read there."""
-    end = start if end is None else end
-    for s, e in sentence_spans(text):
-        if s <= start < e or (s < end <= e):
-            # a fact that straddles two sentences keeps both
-            last = e
-            for s2, e2 in sentence_spans(text):
-                if s2 < end <= e2:
-                    last = e2
-            return text[s:max(e, last)]
-    return text[max(0, start - 120):min(len(text), (end or start) + 120)].strip()
+    """The sentence of `text` containing the span [start, end): the evidence for a fact read there.
+    (Many look-ups in one text: build one `SentenceIndex`.)"""
+    return SentenceIndex(text).evidence(start, max(start + 1, end or start))

@@ -10,8 +10,8 @@ from __future__ import annotations
 import itertools
 import re
 
-from extract.dates import MAX_CANDIDATES, MAX_TEXT, _Sentences
-from extract.normalize import NUMBER_WORDS, nfc, parse_number
+from extract.dates import MAX_CANDIDATES, MAX_TEXT
+from extract.normalize import NUMBER_WORDS, SentenceIndex, nfc, parse_number
 
 _MAX_TEXT = MAX_TEXT
 
@@ -64,7 +64,7 @@ def find_learners(text: str) -> dict | None:
     text = _clean(text)
     if not text:
         return None
-    sents = _Sentences(text)
+    sents = SentenceIndex(text)
     best = None
     for m in itertools.islice(_LEARNERS_RE.finditer(text), MAX_CANDIDATES):
         count = parse_number(m.group("num"))
@@ -117,7 +117,7 @@ def find_venues(text: str) -> dict | None:
     text = _clean(text)
     if not text:
         return None
-    sents = _Sentences(text)
+    sents = SentenceIndex(text)
     best = None
     for m in itertools.islice(_VENUES_RE.finditer(text), MAX_CANDIDATES):
         count = parse_number(m.group("num"))

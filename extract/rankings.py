@@ -13,8 +13,8 @@ import itertools
 import re
 
 from extract.classify import DATA, canonical_tones, province_mentions
-from extract.dates import MAX_CANDIDATES, MAX_TEXT, _Sentences
-from extract.normalize import nfc, parse_number
+from extract.dates import MAX_CANDIDATES, MAX_TEXT
+from extract.normalize import SentenceIndex, nfc, parse_number
 
 _MAX_TEXT = MAX_TEXT
 
@@ -98,7 +98,7 @@ def find_rankings(text: str, published_year: int | None = None, province: str | 
     if not isinstance(text, str) or not text:
         return []
     text = nfc(text)[:_MAX_TEXT]
-    sents = _Sentences(text)
+    sents = SentenceIndex(text)
     indexes = list(itertools.islice(_INDEX_RE.finditer(text), 5 * MAX_CANDIDATES))
     if not indexes:
         return []
