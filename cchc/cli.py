@@ -105,10 +105,15 @@ def crawl(db_path: str, sites: tuple[str, ...], all_sites: bool, start_urls: tup
             raise click.ClickException(f"not an http(s) URL: {url}")
     _open_archive(db_path, create=True).close()
     stats = run_crawl(db_path, sites=configs, start_urls=list(start_urls), incremental=incremental, jobdir=jobdir)
-    click.echo(json.dumps(stats, ensure_ascii=False, indent=1))
-    errors = stats.get("errors") or []
-    if errors and not stats.get("pages"):
-        raise click.ClickException("; ".join(str(e) for e in errors[:3]))
+    for name, site_stats in sorted((stats.get("sites") or {}).items()):
+        click.echo(f"{name}: {site_stats.get('status')}, {site_stats.get('pages', 0)} pages, "
+                   f"{site_stats.get('articles', 0)} articles, {site_stats.get('errors', 0)} errors")
+    click.echo(f"Archive: {db_path}")
+    failed = {name: s for name, s in (stats.get("sites") or {}).items() if s.get("status") != "ok"}
+    if failed or not stats.get("sites"):
+        reasons = [m for s in failed.values() for m in (s.get("messages") or [])[1:2] or (s.get("messages") or [])[:1]]
+        reasons = reasons or list(stats.get("messages") or []) or ["nothing was crawled"]
+        raise click.ClickException("; ".join(reasons[:3]))
 
 
 @cli.command("extract-file")

@@ -53,6 +53,8 @@ def extract_file(path: str | Path, url: str | None = None, site: dict | None = N
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm", ".xhtml") or (suffix != ".txt" and looks_html):
         return extract_html(data, url=url, site=site)
+    if suffix != ".txt":
+        raise ExtractError(f"{path} is neither an HTML page nor a scraped article text (.txt)")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -76,3 +76,16 @@ def test_every_verb_has_help_with_an_example():
     for verb in ("demo", "crawl", "extract-file", "reextract", "export", "serve", "sites"):
         result = run(verb, "--help")
         assert result.exit_code == 0 and "Example" in result.output, verb
+
+
+def test_unreachable_start_url_is_one_clear_line(tmp_path):
+    result = CliRunner().invoke(cli, ["crawl", "--start-url", "http://127.0.0.1:9/", "--db", str(tmp_path / "a.db")])
+    assert result.exit_code == 1
+    assert "could not reach http://127.0.0.1:9/" in result.output and "Traceback" not in result.output
+
+
+def test_non_html_file_is_refused(tmp_path):
+    table = tmp_path / "data.csv"
+    table.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract-file", str(table)])
+    assert result.exit_code == 1 and "neither an HTML page nor" in result.output
