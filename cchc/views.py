@@ -25,7 +25,7 @@ from cchc import provinces
 _EVENT_DATE = "coalesce(a.event_start, a.published_date)"
 
 VIEWS: dict[str, str] = {
-    "events": f"""
+    "events": """
 SELECT
     a.id AS article_id,
     a.province,
