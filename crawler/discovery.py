@@ -4,6 +4,12 @@ Pure functions over an lxml tree (a Scrapy response's `selector.root`): which li
 sections, which links page through a listing, which links may be articles, and whether a fetched
 page *is* an article (one long main text block with a date line, not a list of titled links).
 
+Article candidates are links with article-shaped URLs (`item_links`: numeric id, nid=, node/N …)
+and, for portals whose article URLs say nothing (slug-only paths, WebSphere `!ut/p/z1/…` state
+URLs, DNN ArticleView paths), links labelled like titles outside page chrome (`title_links`). The
+URL never decides alone: `classify` looks at the fetched page (a date *line*, not a date inside a
+prose sentence; no fill-in form; no "Giới thiệu"/"Liên hệ"-style heading for weakly dated text).
+
 The vocabulary below is generic Vietnamese-portal vocabulary (menu labels, pager labels, URL
 shapes common to the CMS families in shared/research/portals.md §1), not knowledge of one site.
 """
@@ -27,6 +33,8 @@ NEWS_URL_WORDS = re.compile(
 NOT_NEWS_LABELS = ("lien he", "gioi thieu", "so do", "van ban", "thu tuc", "dich vu cong", "hoi dap",
                    "gop y", "dang nhap", "tim kiem", "lich cong tac", "danh ba", "co cau", "chuc nang",
                    "video", "hinh anh", "thu vien", "rss", "english", "site map", "sitemap")
+READ_MORE_LABELS = ("xem them", "xem tiep", "chi tiet", "xem chi tiet", "doc tiep", "doc them", "read more",
+                    "more", "xem")
 NEXT_LABELS = ("trang sau", "sau", "tiep", "tiep theo", "›", "»", ">", ">>", "next", "trang tiep")
 PAGER_URL = re.compile(r"([?&](page|Page|p|pg|trang|pageindex|PageIndex|_page|currentpage)=\d+)|"
                        r"(/page-\d+)|(_cur=\d+)|(/currentpage/\d+)|(/page/\d+)|(/trang-\d+)", re.I)
@@ -41,6 +49,9 @@ DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*((?:19|2
 POSTBACK = re.compile(r"__doPostBack\(\s*'([^']*)'\s*,\s*'([^']*)'\s*\)")
 
 MIN_ARTICLE_TEXT = 400     # characters of prose in the main block
+MIN_TITLE_LABEL = 25       # characters of a link label that reads like an article title
+MIN_TITLE_WORDS = 5
+MAX_SECTION_LABEL = 40     # a menu label found by its URL alone is no longer than this
 MAX_TITLE_LINKS_IN_BODY = 4
 MIN_LISTING_ITEMS = 3
 _CHROME = re.compile(r"(^|[\s_-])(menu|nav|navbar|footer|header|sidebar|side-bar|breadcrumb|banner|"
@@ -151,11 +162,14 @@ def news_section_links(root, base_url: str) -> list[str]:
     "Cải cách hành chính", "Hoạt động", or URLs with tin-tuc/news/ChuyenMuc/cat=…"""
     host = host_of(base_url)
     found: list[str] = []
+    titled = set(title_links(root, base_url))  # an article's own link is no section
     for link in links(root, base_url):
         if host_of(link.url) != host or is_asset(link.url):
             continue
-        label = fold(link.text)
-        if any(bad in label for bad in NOT_NEWS_LABELS):
+        label = fold(link.text).strip(" .…»>")
+        if any(bad in label for bad in NOT_NEWS_LABELS) or label in READ_MORE_LABELS:
+            continue
+        if canonical_url(link.url) in titled:
             continue
         by_label = bool(label) and len(label) <= 60 and any(
             label == w or label.startswith(w + " ") or label.endswith(" " + w) or f" {w} " in f" {label} "
@@ -166,7 +180,8 @@ def news_section_links(root, base_url: str) -> list[str]:
         by_url = (NEWS_URL_WORDS.search(urlsplit(url).path + "?" + urlsplit(url).query) is not None
                   and not looks_like_article_url(url)     # "Xem tiếp" under a news item is not a section
                   and not is_pager_url(url))
-        short_label = len(label) <= 60  # a menu entry, not an article title
+        # a menu entry, not an article title (a slug-only article URL may well contain "tin-tuc")
+        short_label = len(label) <= MAX_SECTION_LABEL and len(label.split()) <= 6
         if (by_label or (by_url and short_label)) and url not in found:
             found.append(url)
     return found
@@ -182,7 +197,7 @@ def pagination_links(root, page_url: str) -> list[str]:
         if host_of(link.url) != host or is_asset(link.url) or link.url == page_url:
             continue
         label = fold(link.text)
-        in_pager = _has_pager_ancestor(link.node)
+        in_pager = _has_pager_ancestor(link.node) or _in_digit_run(link.node)
         pager_url = is_pager_url(link.url)
         same_listing = urlsplit(link.url).path.rstrip("/").startswith(_strip_pager(base_path))
         ok = False
@@ -216,6 +231,41 @@ def _strip_pager(path: str) -> str:
     return re.sub(r"(/page-\d+|/currentpage/\d+|/page/\d+|/trang-\d+)$", "", path)
 
 
+_CALENDAR = re.compile(r"calendar|lich|(^|[\s_-])cal($|[\s_-])", re.I)
+
+
+def _digit_label(a) -> bool:
+    text = re.sub(r"\s+", "", a.text_content() or "")
+    return text.isdigit() and len(text) <= 4
+
+
+def _in_digit_run(node, levels: int = 3) -> bool:
+    """Is the link in an unlabelled pager: a container (up to `levels` up) whose links are mostly
+    page numbers and "next"/"previous" labels, two or more of them numbers, and which is no calendar
+    grid? (Opaque-URL portals such as WebSphere page through listings with plain "1 2 3 Trang sau"
+    links whose URLs say nothing.)"""
+    parent = node.getparent() if node is not None else None
+    for _ in range(levels):
+        if parent is None:
+            return False
+        attrs = f"{parent.get('class') or ''} {parent.get('id') or ''}"
+        if parent.tag in ("table", "tbody", "tr", "body") or _CALENDAR.search(attrs):
+            return False
+        anchors = list(parent.iter("a"))
+        digits = sum(1 for a in anchors if _digit_label(a))
+        pagerish = digits + sum(1 for a in anchors if fold(a.text_content() or "").strip(" «»‹›<>") in _STEP_LABELS)
+        if digits >= 2 and pagerish >= 0.8 * len(anchors):
+            return True
+        if len(anchors) > 1:
+            return False  # a larger container that is not a pager
+        parent = parent.getparent()
+    return False
+
+
+_STEP_LABELS = {"", "trang sau", "sau", "tiep", "tiep theo", "next", "trang tiep", "truoc", "trang truoc",
+                "dau", "trang dau", "cuoi", "trang cuoi", "prev", "previous", "first", "last"}
+
+
 def _has_pager_ancestor(node, levels: int = 4) -> bool:
     node = node.getparent() if node is not None else None
     for _ in range(levels):
@@ -238,6 +288,37 @@ def item_links(root, page_url: str) -> list[str]:
         url = canonical_url(link.url)
         if looks_like_article_url(url) and not is_pager_url(url) and url not in found:
             found.append(url)
+    return found
+
+
+def is_title_label(text: str) -> bool:
+    """Does a link label read like an article title (long enough, several words, not a menu,
+    pager or "read more" label)?"""
+    label = fold(text)
+    if len(label) < MIN_TITLE_LABEL or len(label) > 300 or len(label.split()) < MIN_TITLE_WORDS:
+        return False
+    if label in NEXT_LABELS or any(label == w or label.startswith(w + " ") for w in NOT_NEWS_LABELS):
+        return False
+    return True
+
+
+def title_links(root, page_url: str) -> list[str]:
+    """Links on the same host whose label reads like an article title, outside page chrome (menus,
+    header, footer, sidebars, related lists), not files and not pager links, in order.
+
+    On portals whose article URLs carry no id (slug-only paths, WebSphere state URLs, DNN
+    ArticleView paths) these are the article candidates; `classify` decides from the fetched page."""
+    host = host_of(page_url)
+    found: list[str] = []
+    for link in links(root, page_url):
+        if host_of(link.url) != host or link.url == page_url or is_asset(link.url):
+            continue
+        url = canonical_url(link.url)
+        if url in found or is_pager_url(url) or not is_title_label(link.text):
+            continue
+        if _in_chrome(link.node) or _has_pager_ancestor(link.node):
+            continue
+        found.append(url)
     return found
 
 
@@ -311,18 +392,34 @@ def main_block(root):
     return best, best_len
 
 
-def _text_before(region, block) -> str:
-    """Non-link text of `region` in document order, up to where `block` starts."""
+_LINE_TAGS = {"div", "p", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+              "ul", "ol", "section", "article", "header", "footer", "time", "dd", "dt", "blockquote"}
+DATE_WORDS_RE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(19|20)\d{2}|"
+                           r"(?<!\d)\d{1,2}\s+tháng\s+\d{1,2},?\s+(19|20)\d{2}|"
+                           r"(?<!\d)(19|20)\d{2}-\d{2}-\d{2}(?!\d)", re.I)
+DATE_LINE_MAX = 100        # a date line is short; a date inside a prose sentence is no date line
+
+
+def _lines(region, stop=None) -> tuple[list[str], bool]:
+    """Non-link text lines of `region` in document order (a break at every block element), up to
+    where `stop` starts; `<time datetime>` elements give their machine-readable value. Dated lists
+    of links (sidebar "latest news", related lists) and chrome are skipped unless they hold `stop`.
+    Returns (lines, whether `stop` was reached)."""
     parts: list[str] = []
 
     def walk(n, in_link: bool) -> bool:
-        if n is block:
+        if n is stop:
             return True
         if not isinstance(n.tag, str) or n.tag in ("script", "style", "noscript"):
             return False
-        if block not in n.iterdescendants() and (
+        if stop is not None and stop not in n.iterdescendants() and (
                 (n.tag in ("li", "tr") and n.find(".//a") is not None) or _in_chrome(n)):
-            return False  # a dated list of links (sidebar "latest news", related lists) is no date line
+            return False  # a dated list of links is no date line
+        block = n.tag in _LINE_TAGS
+        if block:
+            parts.append("\n")
+        if n.tag == "time" and n.get("datetime"):
+            parts.append(" " + n.get("datetime") + " ")
         link = in_link or n.tag == "a"
         if n.text and not link:
             parts.append(n.text)
@@ -331,33 +428,79 @@ def _text_before(region, block) -> str:
                 return True
             if child.tail and not link:
                 parts.append(child.tail)
+        if block:
+            parts.append("\n")
         return False
 
-    walk(region, False)
-    return " ".join(parts)
+    reached = walk(region, False)
+    lines = [re.sub(r"\s+", " ", ln).strip() for ln in "".join(parts).split("\n")]
+    return [ln for ln in lines if re.search(r"\w", ln)], reached
+
+
+def is_date_line(line: str) -> bool:
+    """A short line carrying a date (d/m/yyyy, d-m-yyyy, ISO, "ngày d tháng m năm yyyy")."""
+    return len(line) <= DATE_LINE_MAX and (DATE_RE.search(line) is not None
+                                           or DATE_WORDS_RE.search(line) is not None)
 
 
 def _date_near(block) -> bool:
-    """A date (d/m/yyyy, d-m-yyyy) in the main block's first or last 400 characters, or in the
-    non-link text just before it (within its part of the page: up to 4 ancestors up)."""
-    text = _text_wo_links(block)
-    if DATE_RE.search(text[:400]) or DATE_RE.search(text[-400:]):
+    """A date line among the main block's first or last three lines, or among the last lines of
+    text just before it (within its part of the page: up to 4 ancestors up). A date inside a prose
+    sentence ("thành lập theo Quyết định … ngày 20/5/2008") is not a date line."""
+    inside, _ = _lines(block)
+    if any(is_date_line(ln) for ln in inside[:3] + inside[-3:]):
         return True
     region = block
     for _ in range(4):
         if region.getparent() is None:
             break
         region = region.getparent()
-    before = re.sub(r"\s+", " ", _text_before(region, block))
-    return DATE_RE.search(before[-600:]) is not None
+    before, _ = _lines(region, stop=block)
+    return any(is_date_line(ln) for ln in before[-6:])
+
+
+def _prose_date(block) -> bool:
+    """A date anywhere in the main block's first or last 400 characters (weaker than a date line:
+    an article whose CMS shows no date line usually dates its first sentence)."""
+    text = _text_wo_links(block)
+    return DATE_RE.search(text[:400]) is not None or DATE_RE.search(text[-400:]) is not None
+
+
+def _non_news_heading(root, block) -> bool:
+    """Is the page headed as a non-news page ("Giới thiệu", "Cơ cấu tổ chức", "Liên hệ", "Văn bản"
+    …): its <title> or one of the short lines just before the main block starts with such a label?"""
+    title = root.findtext(".//title") or ""
+    region = block
+    for _ in range(4):
+        if region.getparent() is None:
+            break
+        region = region.getparent()
+    before, _ = _lines(region, stop=block)
+    heads = [re.split(r"\s+[|–-]\s+", title)[0]] + [ln for ln in before[-6:] if len(ln) <= 80]
+    for head in heads:
+        label = fold(head)
+        if any(label == w or label.startswith(w + " ") for w in NOT_NEWS_LABELS):
+            return True
+    return False
+
+
+def _has_form_fields(block) -> bool:
+    """Does the block hold a fill-in form (a textarea, or two or more text inputs)? A contact or
+    feedback page, not news."""
+    if block.find(".//textarea") is not None:
+        return True
+    texts = [i for i in block.iter("input") if (i.get("type") or "text").lower() in ("text", "email", "tel")]
+    return len(texts) >= 2
 
 
 def classify(body: bytes | str, url: str) -> PageVerdict:
     """Decide whether a fetched HTML page is an article, a listing or something else.
 
     Article: one long main text block (>= MIN_ARTICLE_TEXT characters of prose, few title links
-    inside it) with a date line at its top, in its first/last lines or just before it.
-    Listing: many title links (and no such block) pointing at article-shaped URLs."""
+    inside it, no fill-in form) with a short date line (or `<time datetime>`) among its first/last
+    lines or just before it; failing that, a date in its first/last 400 characters when the page is
+    not headed as a non-news page (introduction, organisation, contact, documents …).
+    Listing: many links (and no such block) to article-shaped URLs or labelled like titles."""
     if is_asset(url):
         return PageVerdict("other", reason="file")
     try:
@@ -372,11 +515,19 @@ def classify(body: bytes | str, url: str) -> PageVerdict:
     block, n = main_block(root)
     in_body_links = _title_links(block) if block is not None else 0
     has_date = block is not None and _date_near(block)
-    if block is not None and n >= MIN_ARTICLE_TEXT and in_body_links <= MAX_TITLE_LINKS_IN_BODY and has_date:
+    long_text = block is not None and n >= MIN_ARTICLE_TEXT and in_body_links <= MAX_TITLE_LINKS_IN_BODY
+    if long_text and not has_date and _prose_date(block) and not _non_news_heading(root, block):
+        has_date = True  # no date line, but a dated first/last sentence under a news-like heading
+    if long_text and has_date:
+        if _has_form_fields(block):
+            return PageVerdict("other", n, True, len(items), "a form in the main block")
         return PageVerdict("article", n, True, len(items), "long dated main text")
     if len(items) >= MIN_LISTING_ITEMS:
         return PageVerdict("listing", n, has_date, len(items), f"{len(items)} article-shaped links")
-    return PageVerdict("other", n, has_date, len(items), "no long dated text, few item links")
+    titled = title_links(root, url)
+    if len(titled) >= MIN_LISTING_ITEMS:
+        return PageVerdict("listing", n, has_date, len(titled), f"{len(titled)} title links")
+    return PageVerdict("other", n, has_date, max(len(items), len(titled)), "no long dated text, few item links")
 
 
 def query_param(url: str, name: str) -> str | None:

@@ -116,6 +116,12 @@ def cut_chrome(lines: list[str]) -> list[str]:
     return out
 
 
+def _split_person_unit(line: str) -> tuple[str, str, str]:
+    """("Lê Thị Hoa", " - ", "Phòng …") for "Lê Thị Hoa - Phòng …" (also "/" and "–"), else (line, "", "")."""
+    m = re.match(r"^(.+?)(\s+[-–/]\s+|\s*[(,]\s*)(.+?)\)?$", line)
+    return (m.group(1), m.group(2), m.group(3)) if m else (line, "", "")
+
+
 def _byline_of(line: str) -> str | None:
     """The author named by a line that can close an article body, or None."""
     line = line.strip().strip("*_").strip()
@@ -124,6 +130,9 @@ def _byline_of(line: str) -> str | None:
         return m.group(1).strip()
     if len(line) > 70 or line.endswith((".", ":", ";", ",", "?", "!")) or not line[:1].isupper():
         return None
+    person, sep, unit = _split_person_unit(line)
+    if sep and _NAME_LINE.match(person) and len(person.split()) <= 5 and _UNIT_START.match(unit):
+        return person  # "Lê Thị Hoa - Phòng Xây dựng chính quyền": the person, not the unit
     words = line.replace("-", " ").split()
     if len(words) > 10:
         return None
@@ -136,6 +145,8 @@ def _byline_of(line: str) -> str | None:
 
 def _tidy_author(author: str) -> str:
     author = re.sub(r"\s*[-–]\s*", " - ", author).strip(" .-")
+    if _INITIALS.match(author.replace(" ", "")) or _INITIALS.match(author.replace(" ", "") + "."):
+        return author  # "T.H", "N.V.A" stay initials
     return name_case(author) if author.isupper() else author
 
 
@@ -289,9 +300,26 @@ def _text_of(node: Tag) -> str:
     return clean_text("".join(parts))
 
 
-def _strip_chrome(root: Tag) -> None:
+def _is_page_form(tag: Tag) -> bool:
+    """A <form> wrapping the page rather than a widget: ASP.NET/DNN/SharePoint put the whole page in
+    one form (`__VIEWSTATE`), so dropping it would drop the article. A form holding several long
+    paragraphs is treated the same way."""
+    if tag.name != "form":
+        return False
+    if tag.find("input", attrs={"name": re.compile(r"^__(VIEWSTATE|EVENTTARGET|EVENTVALIDATION)")}):
+        return True
+    return sum(1 for para in tag.find_all("p", limit=40) if len(para.get_text(" ", strip=True)) >= 150) >= 3
+
+
+def _drop_tags(root: Tag) -> None:
+    """Remove scripts, widgets and page landmarks (`_DROP_TAGS`), keeping page-wrapping forms."""
     for tag in root.find_all(_DROP_TAGS):
-        tag.decompose()
+        if not tag.decomposed and not _is_page_form(tag):
+            tag.decompose()
+
+
+def _strip_chrome(root: Tag) -> None:
+    _drop_tags(root)
     for tag in list(root.find_all(True)):
         if tag.decomposed:
             continue
@@ -379,12 +407,23 @@ def _find_date(soup: BeautifulSoup, selectors: dict, title: str | None) -> tuple
         for node in nodes[:5]:
             if node.find_parent(["aside", "footer", "nav"]) or _CHROME_ATTR.search(_attrs_text(node.parent or node)):
                 continue
+            if _in_link_list(node):
+                continue  # the date of an entry in a "Tin mới" / related list, not of this page
             value = node.get("datetime") or node.get("content") or node.get_text(" ", strip=True)
             if value and len(value) < 160:
                 date = parse_date_line(value)
                 if date:
                     return date, clean_text(value)
     return None, None
+
+
+def _in_link_list(node: Tag) -> bool:
+    """Is the nearest list item or table row around `node` also holding a link labelled like a
+    title (an entry of a dated list of other pages, not a print/share link next to the date)?"""
+    item = node.find_parent(["li", "tr"])
+    if item is None or item.find("h1") is not None:
+        return False
+    return any(len(a.get_text(" ", strip=True)) >= 20 for a in item.find_all("a", href=True, limit=5))
 
 
 def parse_html(html: str | bytes, url: str | None = None, selectors: dict | None = None) -> Page:
@@ -404,8 +443,7 @@ def parse_html(html: str | bytes, url: str | None = None, selectors: dict | None
         for tag in (body or soup).select(selector):
             tag.decompose()
     if body is None:
-        for tag in soup.find_all(_DROP_TAGS):
-            tag.decompose()
+        _drop_tags(soup)
         body = _density_body(soup)
         if body is not None:
             page.warnings.append("body found by text density")

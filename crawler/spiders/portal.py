@@ -5,8 +5,9 @@ listing as the config says (query parameter, path template or ASP.NET postback),
 no new article links or at `max_pages`, and follow the links matching `article_url`.
 
 Generic mode (`-a start_url=URL [-a site_name=NAME]`): from the start page, find news sections by menu
-labels and URL words, page through them, fetch article-shaped links and decide from the page itself
-whether it is an article (crawler.discovery.classify). Bounded by CCHC_MAX_DEPTH, CCHC_MAX_PAGES and
+labels and URL words, page through them (page-number URLs, pager containers, runs of page-number
+links), fetch article-shaped links and links labelled like titles (outside menus, sidebars and
+footers), and decide from the page itself whether it is an article (crawler.discovery.classify). Bounded by CCHC_MAX_DEPTH, CCHC_MAX_PAGES and
 CCHC_LISTING_MAX_PAGES.
 
 Both modes stay on the site's host and yield one item per response (kind article/listing/other),
@@ -247,8 +248,11 @@ class PortalSpider(scrapy.Spider):
                     self.listing_pages[url] = 1
                     yield self._request(url, self.parse_generic, role="section", priority=2,
                                         meta={"depth_g": depth + 1, "listing": url})
-        # 2. article candidates
-        for url in discovery.item_links(root, response.url):
+        # 2. article candidates: article-shaped URLs, then links labelled like titles (slug-only,
+        #    opaque or module-view URLs); classify() decides from each fetched page
+        candidates = discovery.item_links(root, response.url)
+        candidates += [u for u in discovery.title_links(root, response.url) if u not in candidates]
+        for url in candidates:
             if url in self.seen_articles or url in self.listing_pages:
                 continue
             self.seen_articles.add(url)

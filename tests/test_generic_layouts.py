@@ -1,0 +1,221 @@
+"""Generic mode on portal layouts the replay does not model (tests/fixtures/generic_layouts/):
+a bespoke PHP site with slug-only URLs, a DNN site (/tabid/N/, /currentpage/N, ArticleView URLs),
+a WebSphere portal (opaque !ut/p/z1/ state URLs) and a Huế-style ?gd=&cn=&tc= site.
+
+Each site is served from plain files on 127.0.0.1 and crawled with only its start URL and the real
+extractor; the archive must hold exactly the true articles, with the right title, date and author,
+and bodies free of chrome (counters, calendar, font bar, related lists, comment form, footer)."""
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from crawler import discovery
+from crawler.run import crawl
+from extract import extract_html
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "generic_layouts"
+SITES = ["bespoke_php", "dnn", "websphere", "hue"]
+FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+        "CCHC_CRAWL_DELAY_MAX": 0.01, "RETRY_TIMES": 0}
+
+
+def load(site: str) -> tuple[dict, dict]:
+    """(routes, truth) of a fixture site."""
+    d = FIXTURES / site
+    return (json.loads((d / "routes.json").read_text(encoding="utf-8")),
+            json.loads((d / "truth.json").read_text(encoding="utf-8")))
+
+
+def page_body(site: str, path: str) -> bytes:
+    routes, _ = load(site)
+    return (FIXTURES / site / routes["routes"][path]["file"]).read_bytes()
+
+
+@contextlib.contextmanager
+def serve(site: str) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """Serve a fixture site on a free 127.0.0.1 port; yields (base URL, [(host header, path)])."""
+    routes, _ = load(site)
+    table = routes["routes"]
+    hits: list[tuple[str, str]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            hits.append((self.headers.get("Host", ""), self.path))
+            entry = table.get(self.path)
+            if entry is None:
+                status, body = 404, b"<html><body><h1>404</h1><p>Not found</p></body></html>"
+            else:
+                status, body = entry.get("status", 200), (FIXTURES / site / entry["file"]).read_bytes()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:  # noqa: N802
+            self._answer()
+
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self._answer()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def rows(db: Path, sql: str, args=()) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory) -> dict[str, tuple[str, Path, dict, list]]:
+    """Crawl all four sites at once (one child process); site -> (base, db, report, hits)."""
+    db = tmp_path_factory.mktemp("generic_layouts") / "archive.db"
+    with contextlib.ExitStack() as stack:
+        served = {site: stack.enter_context(serve(site)) for site in SITES}
+        starts = {site: base + load(site)[0]["start"] for site, (base, _) in served.items()}
+        report = crawl(db, start_urls=starts, settings=FAST, log_file=db.with_suffix(".log"), timeout=120)
+    return {site: (served[site][0], db, report, served[site][1]) for site in SITES}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("site", SITES)
+def test_generic_crawl_finds_exactly_the_articles(crawled, site):
+    base, db, report, hits = crawled[site]
+    _, truth = load(site)
+    assert report["sites"][site]["status"] == "ok", report["sites"][site]
+    assert report["sites"][site]["errors"] == 0, report["sites"][site]
+    want = {base + a["url"] for a in truth["articles"]}
+    got = {r[0] for r in rows(db, "SELECT url FROM articles WHERE site = ?", [site])}
+    assert want - got == set(), "articles missed"
+    assert got - want == set(), "non-articles stored as articles"
+    article_pages = {r[0] for r in rows(db, "SELECT url FROM pages WHERE kind = 'article' AND site = ?", [site])}
+    for path in truth["non_articles"]:
+        assert base + path not in article_pages, path
+    assert hits and all(host.startswith("127.0.0.1:") for host, _ in hits)
+    for url, final_url in rows(db, "SELECT url, final_url FROM pages WHERE site = ?", [site]):
+        assert url.startswith(base) and final_url.startswith(base)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("site", SITES)
+def test_generic_crawl_records(crawled, site):
+    base, db, _, _ = crawled[site]
+    _, truth = load(site)
+    got = {r[0]: r[1:] for r in rows(db, "SELECT url, title, published_date, author, text FROM articles "
+                                         "WHERE site = ?", [site])}
+    for a in truth["articles"]:
+        title, date, author, text = got[base + a["url"]]
+        assert (title, date, author) == (a["title"], a["published_date"], a["author"]), a["url"]
+        assert len(text) > 800
+        for chrome in truth["chrome"]:
+            assert chrome not in text, (a["url"], chrome)
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_extract_fixture_articles(site):
+    """The real extractor on each fixture article: title, date, author, and no chrome in the text."""
+    _, truth = load(site)
+    for a in truth["articles"]:
+        record = extract_html(page_body(site, a["url"]), url="http://127.0.0.1" + a["url"])
+        assert record["title"] == a["title"], a["url"]
+        assert record["published_date"] == a["published_date"], a["url"]
+        assert record["author"] == a["author"], a["url"]
+        text = record["text"]
+        assert text.startswith(("Ngày", "Từ", "Đoàn", "Sáng", "Thực hiện")), text[:80]
+        assert len(text.split()) > 200
+        for chrome in truth["chrome"]:
+            assert chrome not in text, (a["url"], chrome)
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_classify_fixture_pages(site):
+    """Articles are articles; contact, introduction, documents and search pages are not."""
+    _, truth = load(site)
+    for a in truth["articles"]:
+        verdict = discovery.classify(page_body(site, a["url"]), "http://127.0.0.1" + a["url"])
+        assert verdict.kind == "article", (a["url"], verdict)
+    for path in truth["non_articles"]:
+        verdict = discovery.classify(page_body(site, path), "http://127.0.0.1" + path)
+        assert verdict.kind != "article", (path, verdict)
+
+
+# -- the heuristics, one at a time -------------------------------------------------------------------
+def _tree(body: str):
+    from lxml import html
+
+    return html.fromstring(f"<html><body>{body}</body></html>")
+
+
+def test_title_links_skip_chrome_menus_pagers_and_non_news():
+    root = _tree(
+        '<div id="menu"><a href="/tin-tuc/mot-bai-trong-menu-rat-dai-nhung-la-chrome.html">'
+        'Một bài trong menu rất dài nhưng là chrome</a></div>'
+        '<div class="list"><h2><a href="/tin-tuc/hoi-nghi.html">Hội nghị triển khai nhiệm vụ cải cách hành chính</a></h2>'
+        '<a href="/tin-tuc/hoi-nghi.html">Xem thêm</a>'
+        '<a href="/gioi-thieu/chuc-nang.html">Giới thiệu chức năng, nhiệm vụ của Sở Nội vụ tỉnh</a>'
+        '<a href="/files/ke-hoach.pdf">Kế hoạch cải cách hành chính năm 2024 của tỉnh</a>'
+        '<a href="http://other.example/x.html">Một tin trên trang khác, không cùng máy chủ</a></div>'
+        '<div class="footer"><a href="/ban-quyen.html">Bản quyền thuộc Sở Nội vụ tỉnh Bình Dương</a></div>')
+    assert discovery.title_links(root, "http://h/") == ["http://h/tin-tuc/hoi-nghi.html"]
+    # the article's "Xem thêm" link and its title link are not a news section
+    assert discovery.news_section_links(root, "http://h/") == []
+
+
+def test_unlabelled_digit_pager_and_calendar():
+    root = _tree(
+        '<div class="list-nav"><b>1</b> <a href="/wps/portal/!ut/p/z1/AAA/">2</a> '
+        '<a href="/wps/portal/!ut/p/z1/BBB/">3</a> <a href="/wps/portal/!ut/p/z1/AAA/">Trang sau</a></div>'
+        '<table class="lich"><tr><td><a href="/d?1">1</a></td><td><a href="/d?2">2</a></td></tr></table>'
+        '<div class="box"><a href="/x/1">1</a></div>')
+    assert discovery.pagination_links(root, "http://h/wps/portal/tin-tuc") == [
+        "http://h/wps/portal/!ut/p/z1/AAA/", "http://h/wps/portal/!ut/p/z1/BBB/"]
+
+
+def test_date_inside_prose_is_no_date_line():
+    prose = ("Sở Nội vụ được thành lập theo Quyết định số 1234/QĐ-UBND ngày 20/5/2008 của Ủy ban nhân dân "
+             "tỉnh, là cơ quan chuyên môn tham mưu về tổ chức bộ máy, biên chế và cải cách hành chính. ") * 4
+    intro = f"<html><head><title>Giới thiệu</title></head><body><h1>Giới thiệu chung</h1><div><p>{prose}</p></div></body></html>"
+    assert discovery.classify(intro, "http://h/?gd=1&cn=2&tc=15").kind != "article"
+    dated = (f"<html><body><h1>Hội nghị cải cách hành chính</h1><div class='d'>14/05/2024 08:30</div>"
+             f"<div><p>{prose}</p></div></body></html>")
+    assert discovery.classify(dated, "http://h/tin-tuc/hoi-nghi.html").kind == "article"
+    iso = (f"<html><body><h1>Hội nghị cải cách hành chính</h1><time datetime='2024-05-14T08:30'>14 Tháng 5, "
+           f"2024</time><div><p>{prose}</p></div></body></html>")
+    assert discovery.classify(iso, "http://h/tin-tuc/hoi-nghi.html").kind == "article"
+    form = (f"<html><body><h1>Góp ý cải cách hành chính</h1><div><p>14/05/2024</p><p>{prose}</p>"
+            f"<p>Họ tên <input name='a'></p><textarea name='b'></textarea></div></body></html>")
+    assert discovery.classify(form, "http://h/gop-y.html").kind != "article"
+
+
+def test_page_wide_aspnet_form_keeps_the_body():
+    from extract.page import parse_html
+
+    para = "<p>" + "Sở Nội vụ tổ chức hội nghị về cải cách hành chính với các sở, ngành và địa phương. " * 4 + "</p>"
+    html = ('<html><body><form id="Form"><input type="hidden" name="__VIEWSTATE" value="x">'
+            f'<h1>Hội nghị cải cách hành chính</h1><div>Ngày đăng: 15/05/2024</div><div class="c">{para * 3}'
+            '<p>Lê Thị Hoa - Phòng Xây dựng chính quyền</p></div></form></body></html>')
+    page = parse_html(html)
+    assert page.published_date == "2024-05-15" and page.author == "Lê Thị Hoa"
+    assert page.text.startswith("Sở Nội vụ tổ chức")
