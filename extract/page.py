@@ -458,18 +458,36 @@ def parse_html(html: str | bytes, url: str | None = None, selectors: dict | None
         lines.pop(0)
     lines = cut_chrome(lines)
     lines, byline = split_byline(lines)
+    # A site's own author selector wins; otherwise the byline closing the body beats a generic
+    # author field, which on many portals holds the uploader ("Đăng bởi: admin").
+    node_author = _author_of_node(author_node)
     if author_node is not None:
-        node_text = clean_text(author_node.get_text(" "))
-        m = _BYLINE_CUE.match(node_text)
-        page.author = _tidy_author(m.group(1) if m else node_text) if node_text else byline
-        lines = [ln for ln in lines if ln != node_text]
+        lines = [ln for ln in lines if ln != clean_text(author_node.get_text(" "))]
+    if selectors.get("author") and node_author:
+        page.author = node_author
     else:
-        page.author = byline or _byline_after(body)
+        page.author = byline or node_author or _byline_after(body)
     if not page.published_date:
         # a date line just under the title, outside the body container
         page.published_date, page.date_line = _date_near_title(soup, page.title)
     page.text = "\n\n".join(lines)
     return page
+
+
+_UPLOADER = re.compile(r"^(?:đăng\s+bởi|người\s+đăng|posted\s+by|by)\s*:?\s*|^(?:admin|administrator|quản\s+trị(\s+viên)?)$",
+                       re.I)
+
+
+def _author_of_node(node: Tag | None) -> str | None:
+    """The author named by an author element, or None for an empty one or a site account ("admin")."""
+    if node is None:
+        return None
+    text = clean_text(node.get_text(" "))
+    m = _BYLINE_CUE.match(text)
+    text = _UPLOADER.sub("", m.group(1) if m else text).strip()
+    if not text or _UPLOADER.match(text) or len(text) > 80:
+        return None
+    return _tidy_author(text)
 
 
 def _byline_after(body: Tag) -> str | None:
