@@ -2,24 +2,49 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-# The demo archive is keyed by URL, and replay URLs carry the port: tests that rebuild the same
-# archive use fixed ports (away from the demo's own 18410+).
-TEST_REPLAY_PORT = 18610
+
+
+def free_port_block(count: int, start: int = 20000) -> int:
+    """A base port such that base … base+count-1 are all free on 127.0.0.1 right now."""
+    for base in range(start, 60000, count + 7):
+        sockets = []
+        try:
+            for port in range(base, base + count):
+                sock = socket.socket()
+                sock.bind(("127.0.0.1", port))
+                sockets.append(sock)
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError("no block of free loopback ports")
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> Path:
+def replay_base_port() -> int:
+    """The demo archive is keyed by URL, and replay URLs carry the port: tests that rebuild the
+    same archive use the same ports, chosen free once per session."""
+    from replay.server import SITE_NAMES
+
+    return free_port_block(len(SITE_NAMES))
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory, replay_base_port) -> Path:
     """Path of an archive built by the real pipeline (replay → crawl → extract → store)."""
     from cchc.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "archive.db"
-    build_demo(path, base_port=TEST_REPLAY_PORT)
+    build_demo(path, base_port=replay_base_port)
     return path
 
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from cchc.cli import cli
 from cchc.store import Archive
-from conftest import SHARED, TEST_REPLAY_PORT
+from conftest import SHARED
 from replay import load_truth
 
 pytestmark = pytest.mark.e2e
@@ -69,11 +69,11 @@ def test_no_body_contains_chrome(articles):
         assert len(row["text"]) > 300, key
 
 
-def test_second_build_changes_no_row_counts(demo_db, tmp_path):
+def test_second_build_changes_no_row_counts(demo_db, replay_base_port):
     from cchc.demo import build_demo
 
     before = Archive(demo_db).counts()
-    build_demo(demo_db, base_port=TEST_REPLAY_PORT)
+    build_demo(demo_db, base_port=replay_base_port)
     assert Archive(demo_db).counts() == before
 
 
