@@ -203,6 +203,25 @@ def _candidates(text: str, published: dt.date | None):
         yield _score(text, m, sent, published, got[0]), m, got, sents
 
 
+# A stated run of days ("Lớp học diễn ra từ ngày 27/6 đến ngày 29/6") is taken as the course only up to
+# this long when it opens on the mentioned day, and only up to _MAX_AROUND_DAYS when it merely contains it
+# (a month-long schedule of classes around a one-day meeting is not that meeting).
+_MAX_COURSE_DAYS = 31
+_MAX_AROUND_DAYS = 10
+
+
+def _stated_range(m: re.Match, day: dt.date, ranges: list) -> tuple[re.Match, dt.date, dt.date]:
+    """The event's span when the best date is a single day: an opening-day mention ("Sáng ngày
+    27/6/2022, … khai giảng") is often followed by the course's full run ("Lớp học diễn ra từ ngày 27/6
+    đến ngày 29/6/2022"). A range with an event cue that opens on that day (or, if short, contains it)
+    wins; the first such range is taken. Otherwise the single day stands."""
+    for rm, start, end in ranges:
+        days = (end - start).days
+        if (start == day and days <= _MAX_COURSE_DAYS) or (start <= day <= end and days <= _MAX_AROUND_DAYS):
+            return rm, start, end
+    return m, day, day
+
+
 def find_event_dates(text: str, published: dt.date | None = None, title: str | None = None) -> dict:
     """Start and end of the training reported by `text` (an article body, NFC, chrome-free).
 
@@ -217,13 +236,18 @@ def find_event_dates(text: str, published: dt.date | None = None, title: str | N
         return empty
     text = nfc(text[:MAX_TEXT])
     best = None
+    ranges = []
     for score, m, (start, end), sents in _candidates(text, published):
         if score < 3:
             continue
+        if end > start:
+            ranges.append((m, start, end))
         if best is None or score > best[0]:
             best = (score, m, start, end, sents)
     if best is not None:
         _, m, start, end, sents = best
+        if end == start:
+            m, start, end = _stated_range(m, start, ranges)
         return {"start": start.isoformat(), "end": end.isoformat(),
                 "evidence": sents.evidence(m.start(), m.end()), "span": [m.start(), m.end()]}
     if title:

@@ -34,8 +34,13 @@ _NUMBER = rf"(?P<num>\d{{1,5}}[a-zA-Z]{{0,2}}\s?/\s?(?:(?:19|20)\d{{2}}\s?/\s?)?
 _DOC_RE = re.compile(
     rf"(?:(?P<kind>{_KIND_RE})\s*(?:[:(]\s*)?)?(?P<so>(?:số|sô|so|Số)\s*[:.]?\s*)?{_NUMBER}",
 )
+# The issuing date right after the number: "… ngày 24/12/2021", "… ban hành ngày …", and with the issuer
+# named in a short participle clause: "được Quốc hội thông qua ngày 15/6/2022", "do Thủ tướng Chính phủ ký
+# ban hành ngày …". An effective date ("có hiệu lực từ ngày …") is not the document's date.
+_ISSUE_VERB = r"(?:ký\s+ban\s+hành|ban\s+hành|thông\s+qua|phê\s+duyệt|ký|kí)"
 _DATE_AFTER = re.compile(
-    r"\s*[,(]?\s*(?:ban\s+hành\s+|được\s+ban\s+hành\s+|ký\s+)?(?:vào\s+)?(?:ngày|ngầy)\s+"
+    r"\s*[,(]?\s*(?:(?:được|do|đã\s+được)\s+(?:[^\s,.;()]+\s+){0,6}?" + _ISSUE_VERB + r"\s+"
+    r"|ban\s+hành\s+|được\s+ban\s+hành\s+|ký\s+)?(?:vào\s+)?(?:ngày|ngầy)\s+"
     r"(?:(?P<d>[0-3]?\d)\s?[/.\-]\s?(?P<m>[01]?\d)(?:\s?[/.\-]\s?(?P<y>(?:19|20)\d{2}))?"
     r"|(?P<wd>[0-3]?\d)\s+tháng\s+(?P<wm>[01]?\d)(?:\s*(?:năm|,|/)\s*(?P<wy>(?:19|20)\d{2}))?)(?![\d/])",
     re.IGNORECASE,
@@ -45,7 +50,10 @@ _DATE_BEFORE = re.compile(
     r"|(?P<wd>[0-3]?\d)\s+tháng\s+(?P<wm>[01]?\d)\s*(?:năm|,|/)\s*(?P<wy>(?:19|20)\d{2}))(?![\d/])",
     re.IGNORECASE,
 )
-_ISSUED = re.compile(r"(?:ban\s+hành|(?<!\w)ký|(?<!\w)kí|phê\s+duyệt|(?<!\w)có)\s*(?:các\s+|bản\s+)?$", re.IGNORECASE)
+# Between a leading date and the number: the issuing verb, optionally the kind and short name of the
+# document ("Ngày 15/6/2022, Quốc hội đã thông qua Luật Thi đua, khen thưởng số 06/2022/QH15").
+_ISSUED = re.compile(r"(?:ban\s+hành|(?<!\w)ký|(?<!\w)kí|phê\s+duyệt|thông\s+qua|(?<!\w)có)\s*(?:các\s+|bản\s+)?"
+                     rf"(?:(?:{_KIND_RE})(?:[ ,]+[^\s,.;:]+){{0,8}}\s+)?$", re.IGNORECASE)
 
 
 def _date_of(m: re.Match, number: str, published: dt.date | None) -> dt.date | None:
@@ -106,7 +114,7 @@ def find_documents(text: str, published: dt.date | None = None) -> list[dict]:
         if not re.search(r"[A-ZĐ]{2}", symbol) and symbol not in _CODE_KIND:
             continue
         date = None
-        after = _DATE_AFTER.match(text, m.end(), min(len(text), m.end() + 60))
+        after = _DATE_AFTER.match(text, m.end(), min(len(text), m.end() + 110))
         if after:
             date = _date_of(after, number, published)
         else:

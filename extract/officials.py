@@ -46,6 +46,20 @@ giám đốc|tổng giám đốc|chủ tịch|bí thư|trưởng phòng|phó ph�
 |kế toán trưởng|đại biểu quốc hội|đại tá|thượng tá|trung tá|thiếu tá|đại úy|thiếu tướng
 |trung tướng|thượng tướng|người phát ngôn|thủ trưởng|trưởng|chánh|phụ trách|nhà báo|luật sư
 |tổng bí thư|thủ tướng|phó thủ tướng|chủ tịch nước|tổ trưởng|tổ phó|kỹ sư|bác sĩ|trưởng nhóm
+|chuyên gia|cố vấn|điều phối viên|chỉ huy trưởng|chỉ huy phó|chính ủy|tham mưu trưởng
+"""
+# Military and police ranks. They open an address ("đồng chí Đại tá Nguyễn Văn A, Phó Chỉ huy trưởng …")
+# like an honorific; they are not the position, so a title that is only a rank is no title.
+RANKS = """
+đại tướng|thượng tướng|trung tướng|thiếu tướng|đại tá|thượng tá|trung tá|thiếu tá|đại úy|thượng úy
+|trung úy|thiếu úy
+"""
+# Generic heads of places and institutions that are often named after people ("Trường Chính trị
+# Nguyễn Văn Cừ", "Đường Nguyễn Văn Linh", "Bảo tàng Võ Thị Sáu"): the name that follows is not a person.
+INSTITUTIONS = """
+trường|học viện|đại học|đường|phố|quảng trường|bảo tàng|nhà văn hóa|cung văn hóa|nhà thi đấu|nhà hát
+|công viên|cầu|giải thưởng|quỹ|khu di tích|di tích|khu lưu niệm|nhà lưu niệm|tượng đài|đền|lăng|chùa
+|bệnh viện|thư viện|sân vận động|trung tâm văn hóa
 """
 # Allowed right after "Name, " but too common to chain a title across a comma.
 WEAK_TITLES = "cán bộ|công chức|viên chức|đại diện|lãnh đạo|đại biểu|học viên|nhân viên"
@@ -84,10 +98,14 @@ hành chính|cải cách|nội vụ|tư pháp|tài chính|kế hoạch|đầu t�
 |tổ chức biên chế|tổ chức chính phủ|xây dựng chính quyền|quản lý nhà nước
 |đào tạo bồi dưỡng|nghiên cứu khoa học|quản lý đô thị|phát triển nông thôn
 |kiểm tra đảng|giám sát đầu tư|xây dựng đảng|tổ chức nhà nước
+|hỗ trợ|cộng đồng|doanh nghiệp|bộ đội|chỉ huy|an toàn|bình đẳng giới|chỉ đạo|tuyển dụng|công tác
 """
 # These unit words are also verbs ("Sở Nội vụ tổ chức hội nghị"): inside a title only right after a
 # unit head ("phòng tổ chức cán bộ", "ban kiểm tra").
-VERBISH = "kiểm tra|tổ chức|xây dựng|đào tạo|bồi dưỡng|quản lý|thông tin|tuyên truyền|giám sát|phát triển|hợp tác|kiểm định|nghiên cứu|điều hành|chỉ huy|tham mưu|phục vụ|tư vấn"
+VERBISH = "chỉ đạo|tuyển dụng|công tác|kiểm tra|tổ chức|xây dựng|đào tạo|bồi dưỡng|quản lý|thông tin|tuyên truyền|giám sát|phát triển|hợp tác|kiểm định|nghiên cứu|điều hành|chỉ huy|tham mưu|phục vụ|tư vấn"
+# Verbs that begin with a unit word ("công" in "hành chính công", "báo" a newspaper) and end a title:
+# "Giám đốc Sở Nội vụ công bố …", "Phó Chủ tịch UBND huyện báo cáo …".
+STOP_VERBS = "công bố|công nhận|công khai|báo cáo|thông báo"
 VERB_HEADS = "phòng|ban|sở|cục|viện|khoa|đoàn|tổ|trung tâm|hội đồng|bộ phận|vụ|chi cục|tổng cục|trường|học viện|văn phòng"
 
 # Two-syllable capitalised phrases that begin with a surname but are common nouns or units.
@@ -139,18 +157,23 @@ def _titles() -> set[tuple[str, ...]]:
 
 
 _SURNAMES = {_key(w) for w in SURNAMES.split()}
-_TITLES = _titles()
+_RANKS = _phrases(RANKS)
+_TITLES = _titles() | _RANKS
+_INSTITUTIONS = _phrases(INSTITUTIONS)
 _WEAK_TITLES = _phrases(WEAK_TITLES)
 _UNIT_HEADS = _phrases(UNIT_HEADS)
 _UNIT_WORDS = _phrases(UNIT_WORDS) | _TITLES | _UNIT_HEADS
+_SETTLEMENTS = _phrases("tỉnh|huyện|thành phố|quận|xã|phường|thị xã|thị trấn|tp")
 _ORG_HEADS = _UNIT_HEADS - _phrases("tỉnh|huyện|thành phố|quận|xã|phường|thị xã|thị trấn|trung ương|tổ|hội|báo|đài|cổng")
 _VERBISH = _phrases(VERBISH)
+_STOP_VERBS = _phrases(STOP_VERBS)
 _VERB_HEADS = {p[-1] for p in _phrases(VERB_HEADS)}
 _NOT_NAMES = _phrases(NOT_NAMES)
 _PLACES = _phrases(PLACES)
 _MAX_PHRASE = 5
 _FIRST_WORDS = {id(lex): {p[0] for p in lex}
-                for lex in (_TITLES, _WEAK_TITLES, _UNIT_HEADS, _ORG_HEADS, _UNIT_WORDS, _PLACES, _NOT_NAMES, _VERBISH)}
+                for lex in (_TITLES, _WEAK_TITLES, _UNIT_HEADS, _ORG_HEADS, _UNIT_WORDS, _PLACES, _NOT_NAMES, _VERBISH,
+                            _RANKS, _INSTITUTIONS, _SETTLEMENTS, _STOP_VERBS)}
 # The last word before a name that may end a cue or a place word: a cheap test before the regexes.
 _CUE_ENDS = {"chí", "c", "ông", "bà", "ts", "ths", "s", "gs", "pgs", "sĩ", "sư", "ncs", "bs", "kh", ".", "/"}
 _PLURAL_ENDS = {"chí", "ông", "bà", "vị", ":"}
@@ -345,6 +368,8 @@ def _name_in_run(text: str, toks: list[_Tok], a: int, b: int, cue: bool) -> tupl
     else:
         while i < b:
             n = _match(toks, i, _PLACES, b) or _match(toks, i, _TITLES, b) or _match(toks, i, _UNIT_HEADS, b)
+            if not n and not cue and i == a and b - a >= 3:
+                n = _match(toks, i, _INSTITUTIONS, b - 2)  # "Đường Nguyễn Văn Linh": the street, then the name
             if n and not (_is_surname(toks[i]) and n == 1):
                 i += n
             elif not _is_surname(toks[i]) or toks[i].acronym:
@@ -380,7 +405,27 @@ def _starts_name(text: str, toks: list[_Tok], i: int) -> bool:
     while j < len(toks) and toks[j].cap and (j == i or _adjacent(text, toks[j - 1], toks[j])):
         j += 1
     found = _name_in_run(text, toks, i, j, cue=False)
-    return bool(found and found[0] == i)
+    return bool(found and found[0] == i) and not _after_institution(text, toks, i)
+
+
+def _after_institution(text: str, toks: list[_Tok], i: int) -> bool:
+    """Does the name at toks[i] name an institution or a place after a person ("Trường Chính trị
+    Nguyễn Văn Cừ", "Học viện Chính trị quốc gia Hồ Chí Minh", "Bảo tàng Võ Thị Sáu", "Đường Nguyễn
+    Văn Linh")? True when, within six words before it and with only blanks in between, an institution
+    head is followed by capitalised or unit words only. A province or district word in between
+    ("Trường Chính trị tỉnh Nguyễn Thị Hà": a title, then the person) makes it False."""
+    j = i - 1
+    while j >= max(0, i - 6):
+        t = toks[j]
+        if not t.word or not _adjacent(text, t, toks[j + 1]) or _is_cue_word(toks, j):
+            return False
+        if _match(toks, j, _SETTLEMENTS, i) or _match(toks, j, _TITLES, i):
+            return False
+        n = _match(toks, j, _INSTITUTIONS, i)
+        if n and (j + n == i or all(toks[k].cap or toks[k].acronym or _covered(toks, k, j, i) for k in range(j + n, i))):
+            return True
+        j -= 1
+    return False
 
 
 def _title_word_ok(toks: list[_Tok], i: int, prev: _Tok | None) -> int:
@@ -389,13 +434,69 @@ def _title_word_ok(toks: list[_Tok], i: int, prev: _Tok | None) -> int:
     if t.acronym:
         return 1
     n = _match(toks, i, _UNIT_WORDS)
+    if n and not t.cap and _match(toks, i, _STOP_VERBS) > n:
+        return 0
     if n:
         phrase = tuple(x.key for x in toks[i:i + n])
         verbish = any(phrase[:k] in _VERBISH for k in range(1, len(phrase) + 1))
-        if verbish and not t.cap and (prev is None or not prev.word or prev.key not in _VERB_HEADS):
+        if verbish and not t.cap and (prev is None or not prev.word or prev.key not in _VERB_HEADS) \
+                and not _inside_unit_name(toks, i):
             return 0
         return n
     return 1 if t.cap and not t.upper else 0
+
+
+def _inside_unit_name(toks: list[_Tok], i: int) -> bool:
+    """Is toks[i] preceded by a capitalised two-word unit phrase ("Trung tâm Nghiên cứu phát triển"),
+    so that a verb-like word continues the unit's name rather than starting the sentence's verb?"""
+    return i >= 2 and toks[i - 2].cap and toks[i - 2].word and toks[i - 1].word \
+        and _match(toks, i - 2, _UNIT_WORDS, i) == 2
+
+
+def _lower_tail(text: str, toks: list[_Tok], k: int) -> int | None:
+    """End of the lower-case unit words after "và" that close a unit name ("Khoa Nhà nước và pháp luật,
+    Trường …", "Hội đồng Giáo dục quốc phòng và an ninh tỉnh;"), or None when "và" joins something
+    else ("Giám đốc Sở Nội vụ và lãnh đạo các phòng"). The words must all be unit words and be followed by
+    the end of the title: punctuation, a line break, or a capitalised unit head. A tail that names
+    people ("và công chức") counts only when a unit follows ("…, Sở Nội vụ")."""
+    i, n = k, len(toks)
+    while i < n and i - k < 6 and toks[i].word and not toks[i].cap and not toks[i].acronym:
+        m = _match(toks, i, _UNIT_WORDS)
+        if not m:
+            return None
+        i += m
+    if i == k or i - k >= 6:
+        return None
+    people = bool(_match(toks, k, _TITLES) or _match(toks, k, _WEAK_TITLES))
+    if i >= n or toks[i].text == "\n":
+        return i
+    nxt = toks[i]
+    unit_next = i + 1 < n and (toks[i + 1].cap or toks[i + 1].acronym) and _match(toks, i + 1, _ORG_HEADS) \
+        and not _starts_name(text, toks, i + 1)
+    if nxt.text in (",", "-", "–") and unit_next:
+        return i
+    if nxt.text == "(" or (nxt.word and nxt.cap and _match(toks, i, _ORG_HEADS) and not _starts_name(text, toks, i)):
+        return i
+    if nxt.text in (".", ";", ")") and not people:
+        return i
+    return None
+
+
+def _unit_list_after_comma(text: str, toks: list[_Tok], k: int) -> bool:
+    """"Sở Văn hóa, Thể thao và Du lịch": after a comma, capitalised unit words that run into "và" and a
+    capitalised word continue the unit's name."""
+    j, n = k, len(toks)
+    if _starts_name(text, toks, k):
+        return False
+    if not toks[k].cap:
+        return False
+    while j < n and j - k < 4 and toks[j].word and toks[j].key != "và":
+        m = _match(toks, j, _UNIT_WORDS) or (1 if toks[j].cap and not toks[j].upper else 0)
+        if not m:
+            return False
+        j += m
+    return j > k and j + 1 < n and toks[j].key == "và" and not toks[j].cap and toks[j + 1].cap \
+        and not toks[j + 1].upper and not _starts_name(text, toks, j + 1)
 
 
 def _title_after(text: str, toks: list[_Tok], k: int) -> str | None:
@@ -422,7 +523,15 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> str | None:
                 if i + 1 < limit and toks[i + 1].cap and not toks[i + 1].upper and not _starts_name(text, toks, i + 1):
                     i += 1
                     continue
+                tail = _lower_tail(text, toks, i + 1) if i + 1 < limit else None
+                if tail is not None:
+                    i = end = min(tail, limit)
+                    continue
                 break
+            if t.key == "của" and not t.cap and i + 1 < limit and (toks[i + 1].cap or toks[i + 1].acronym) \
+                    and _match(toks, i + 1, _ORG_HEADS) and not _starts_name(text, toks, i + 1):
+                i += 1  # "chuyên gia của Trung tâm …", "chuyên viên chính của Vụ …"
+                continue
             m = _title_word_ok(toks, i, prev)
             if not m:
                 break
@@ -433,11 +542,16 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> str | None:
             nxt = i + 1
             if t.text == ",":
                 unit = (toks[nxt].cap or toks[nxt].acronym) and _match(toks, nxt, _ORG_HEADS)
-                if not (_match(toks, nxt, _TITLES) or unit) or _starts_name(text, toks, nxt) or _is_cue_word(toks, nxt):
+                listed = prev.word and _unit_list_after_comma(text, toks, nxt)
+                if not (_match(toks, nxt, _TITLES) or unit or listed) or _starts_name(text, toks, nxt) \
+                        or _is_cue_word(toks, nxt):
                     break
             elif not (toks[nxt].cap or toks[nxt].acronym) or _starts_name(text, toks, nxt):
                 break
             i += 1
+            continue
+        if t.text == "(" and i + 2 < limit and toks[i + 1].acronym and toks[i + 2].text == ")":
+            i = end = i + 3  # "… Trung tâm Nghiên cứu phát triển và Hỗ trợ cộng đồng (CECODES)"
             continue
         if t.text == "(" and i + 1 < limit and _match(toks, i + 1, _UNIT_HEADS):
             close = next((c for c in range(i + 2, min(limit, i + 14)) if toks[c].text == ")"), None)
@@ -637,12 +751,19 @@ def _find_mentions(text: str, toks: list[_Tok]) -> list[_Mention]:
                 a += 2
         window = text[max(0, toks[a].start - 40):toks[a].start]
         cue = _CUE.search(window) if _before_is(toks, a, _CUE_ENDS) else None
+        r = _rank_before(text, toks, a)
+        if cue is None and r is not None:  # "đồng chí Trung tá Vi Văn Sơn": the cue is before the rank
+            window = text[max(0, toks[r].start - 40):toks[r].start]
+            cue = _CUE.search(window) if _before_is(toks, r, _CUE_ENDS) else None
         found = _name_in_run(text, toks, a, b, cue=bool(cue))
         if not found:
             continue
         i, j = found
-        if i != a:
+        ranked = i > a and _match(toks, a, _RANKS, i) == i - a  # "đồng chí Đại tá Nguyễn Văn A"
+        if i != a and not ranked:
             cue = None
+        if not cue and not ranked and _after_institution(text, toks, i):
+            continue  # "Trường Chính trị Nguyễn Văn Cừ" is a school
         start, end = toks[i].start, toks[j - 1].end
         written = text[start:end]
         m = _Mention(i, j, start, end, name_case(written), written)
@@ -666,7 +787,8 @@ def _find_mentions(text: str, toks: list[_Tok]) -> list[_Mention]:
         if m.title is None:
             tb, p = _title_before(text, toks, i)
             if tb:
-                m.title = tb
+                m.title = _drop_rank(tb)
+                m.strong = True
                 cue2 = _before_is(toks, p, _CUE_ENDS) and _CUE.search(text[max(0, toks[p].start - 40):toks[p].start])
                 if cue2 and not m.honorific:
                     m.honorific = _honorific(cue2)
@@ -682,6 +804,32 @@ def _find_mentions(text: str, toks: list[_Tok]) -> list[_Mention]:
     return out
 
 
+def _rank_before(text: str, toks: list[_Tok], a: int) -> int | None:
+    """Index of the first token of a military rank written right before toks[a] ("Trung tá"), or None."""
+    for n in (2, 3):
+        p = a - n
+        if p >= 0 and _match(toks, p, _RANKS, a) == n and _adjacent(text, toks[a - 1], toks[a]):
+            return p
+    return None
+
+
+_RANK_RE = re.compile(
+    r"^(?:(?P<lead>(?:%s)\s*,?\s*)|.*?(?P<trail>\s*,?\s*(?:%s)))$"
+    % tuple("|".join(r"\s+".join(p) for p in sorted(_RANKS, key=len, reverse=True)) for _ in range(2)),
+    re.IGNORECASE)
+
+
+def _drop_rank(title: str) -> str | None:
+    """A title read before the name without its military rank: "Đại tá" → None, "Phó Chính ủy Bộ Chỉ
+    huy Quân sự tỉnh, Thượng tá" → "Phó Chính ủy Bộ Chỉ huy Quân sự tỉnh"."""
+    m = _RANK_RE.match(canonical_tones(title))
+    if not m:
+        return title
+    if m.group("lead") is not None:
+        return None
+    return title[:m.start("trail")] or None
+
+
 def _bare_ok(text: str, toks: list[_Tok], i: int, j: int) -> bool:
     """A name with neither cue nor title: accepted when it plainly looks like a full name
     (surname, then "Văn"/"Thị", 3–4 syllables), is not a school or a street, and not a credit."""
@@ -690,7 +838,7 @@ def _bare_ok(text: str, toks: list[_Tok], i: int, j: int) -> bool:
     if not all(_syllable(t) for t in toks[i:j]):
         return False
     before = text[max(0, toks[i].start - 20):toks[i].start]
-    if _PLACE_BEFORE.search(before) or _SCHOOL_BEFORE.search(before):
+    if _PLACE_BEFORE.search(before) or _SCHOOL_BEFORE.search(before) or _after_institution(text, toks, i):
         return False
     return not (i > 0 and (toks[i - 1].acronym or (toks[i - 1].cap and _adjacent(text, toks[i - 1], toks[i]))))
 

@@ -42,7 +42,9 @@ _LEARNERS_RE = re.compile(
     rf"(?<![\w.,/%])(?:(?P<qual>{_QUAL_RE})\s+)?{_NUM}(?![\w.,/%]\d|%|\w)\s+(?P<noun>{_NOUN_RE})(?!\w){_LIST_TAIL}",
     re.IGNORECASE,
 )
-_CUE_BEFORE = re.compile(r"(?:tham\s+gia|tham\s+dự|dự|cho|với|gồm|có|thu\s+hút|là|của|tổng\s+số)\s*(?:sự\s+tham\s+gia\s+của\s*)?$",
+# "tổng cộng / tất cả / cả thảy" close a list of attendees with its total ("…, tổng cộng gần 300 đại biểu")
+_CUE_BEFORE = re.compile(r"(?:tham\s+gia|tham\s+dự|dự|cho|với|gồm|có|thu\s+hút|là|của|tổng\s+số|tổng\s+cộng(?:\s+có)?"
+                         r"|tất\s+cả(?:\s+có)?|cả\s+thảy|tổng)\s*(?:sự\s+tham\s+gia\s+của\s*)?$",
                          re.IGNORECASE)
 _CUE_AFTER = re.compile(r"^[^.;]{0,40}?(?:tham\s+gia|tham\s+dự|dự\s|được\s+(?:tập\s+huấn|bồi\s+dưỡng)|học\s+tập)",
                         re.IGNORECASE)

@@ -43,6 +43,10 @@ _CHANGE_RE = re.compile(r"(?P<dir>tăng|giảm|tụt|thăng|vượt|lên|xuống
 _YEAR_RE = re.compile(r"(?P<pre>so\s+với\s+(?:năm\s+)?|giai\s+đoạn\s+|đến\s+(?:năm\s+)?|[-–]\s*)?"
                       r"(?:năm\s+)?(?<!\d)(?P<y>20[0-4]\d|19\d\d)(?![\d/])", re.IGNORECASE)
 _SCORE_RE = re.compile(r"(?:đạt|với|là|\()\s*(?P<v>\d{1,3}(?:,\d{1,4})?)\s*(?:%|điểm)", re.IGNORECASE)
+_GROUP_BEFORE = re.compile(r"nhóm|(?<!\w)top(?!\w)|tốp|một\s+trong\s+(?:những|các|số|nhiều)?", re.IGNORECASE)
+# A sentence without an index name may still quote a rank of the index just discussed, for another
+# province ("trong khi đó tỉnh Đồng Tháp tiếp tục giữ vị trí thứ 2/63"); not when it ranks a measure.
+_MEASURE = re.compile(r"tỷ\s+lệ|tỉ\s+lệ|số\s+lượng|số\s+hồ\s+sơ|mức\s+độ|(?<!\w)về\s", re.IGNORECASE)
 _PREV_YEAR = re.compile(r"(?<!những )(?<!các )năm\s+(?:trước|qua|vừa\s+qua|ngoái)", re.IGNORECASE)
 
 
@@ -71,7 +75,12 @@ def _year(text: str, idx: re.Match, rank: re.Match, sent: tuple[int, int], prev_
     return None
 
 
-def _subject(text: str, sent: tuple[int, int], anchor: int, rank: re.Match, province: str | None) -> str | None:
+def _subject(text: str, sent: tuple[int, int], anchor: int, rank: re.Match, province: str | None,
+             clause_start: int = -1) -> str | None:
+    """Who is ranked: a ministry (totals under 30, "… bộ, cơ quan ngang bộ"), else the province named
+    in the rank's own clause (after the previous rank: "tỉnh A xếp thứ 15/63, tỉnh B xếp thứ 52/63"),
+    else the one nearest before the index name, else `province`. Names are kept as written (a
+    pre-merger province stays itself)."""
     total = rank.group("total") or rank.group("total2")
     window = text[sent[0]:sent[1]]
     if total and int(total) < 30 or re.search(r"\d\s+(?:bộ|cơ\s+quan\s+ngang\s+bộ)", window, re.IGNORECASE):
@@ -81,6 +90,10 @@ def _subject(text: str, sent: tuple[int, int], anchor: int, rank: re.Match, prov
             return re.sub(r"\s+", " ", window[best.start():best.end()])
     found = province_mentions(window)
     if found:
+        lo = max(sent[0], clause_start)
+        own = [p for p in found if lo <= sent[0] + p[1] and sent[0] + p[2] <= rank.start()]
+        if own:
+            return own[-1][0]
         before = [p for p in found if sent[0] + p[1] <= anchor]
         pick = before[-1] if before else found[0]
         return pick[0]
@@ -109,14 +122,15 @@ def find_rankings(text: str, published_year: int | None = None, province: str | 
         bare = (rank.group("word") or "").lower() == "thứ" and not (rank.group("total") or rank.group("total2"))
         if bare and not _RANK_VERB_BEFORE.search(text[max(0, rank.start() - 30):rank.start()]):
             continue  # "thứ 2 tuần sau" is a weekday, not a rank
-        if rank.group("first") and re.search(r"nhóm", text[max(0, rank.start() - 40):rank.start()], re.I):
-            continue  # "nằm trong nhóm dẫn đầu cả nước" is a group, not first place
+        if rank.group("first") and _GROUP_BEFORE.search(text[max(0, rank.start() - 60):rank.start()]):
+            continue  # "nằm trong nhóm / một trong những địa phương dẫn đầu cả nước" is a group, not first place
         sent = sents.bounds(rank.start(), 300)
         lo_i, hi_i = bisect.bisect_left(idx_starts, sent[0]), bisect.bisect_left(idx_starts, sent[1])
         in_sent = indexes[lo_i:hi_i]
         prev_rank_end = ranks[i - 1].end() if i else -1
         before = [m for m in in_sent if prev_rank_end <= m.start() and m.end() <= rank.start()]
         after = [m for m in in_sent if m.start() >= rank.end() and m.start() - rank.end() <= 80]
+        inherited = None
         if before:
             idx = before[-1]
         elif after:
@@ -124,7 +138,10 @@ def find_rankings(text: str, published_year: int | None = None, province: str | 
         elif in_sent:
             idx = in_sent[-1] if in_sent[-1].start() < rank.start() else in_sent[0]
         else:
-            continue
+            inherited = _inherit(text, out, sent, rank, prev_rank_end)
+            if inherited is None:
+                continue
+            idx = inherited["idx"]
         if rank.group("first"):
             rnk, total = 1, None
         else:
@@ -134,29 +151,61 @@ def find_rankings(text: str, published_year: int | None = None, province: str | 
         if rnk < 1 or (total is not None and (total < rnk or total < 2)):
             continue
         name = _INDEX_NAME[idx.lastgroup]
-        year = _year(text, idx, rank, sent, prev_rank_end)
+        if inherited:
+            year = _clause_year(text, max(sent[0], prev_rank_end), rank.start()) or inherited["year"]
+        else:
+            year = _year(text, idx, rank, sent, prev_rank_end)
         if year is None and published_year:
             clause = text[sent[0]:rank.end() + 40]
             year = published_year - 1 if _PREV_YEAR.search(clause) else published_year
         nxt = ranks[i + 1].start() if i + 1 < len(ranks) else len(text)
         stop = min(sent[1], nxt, rank.end() + 160)
         ch = _CHANGE_RE.search(text, rank.end(), stop)
-        if ch is None and idx.start() < rank.start():
+        if ch is None and idx.start() < rank.start() and not inherited:
             ch = _CHANGE_RE.search(text, idx.end(), rank.start())
         change = None
         if ch:
             n = int(ch.group("n"))
             change = -n if ch.group("dir").lower() in ("giảm", "tụt", "xuống", "sụt") else n
-        sc = _SCORE_RE.search(text, min(idx.end(), rank.start()), min(sent[1], rank.end() + 60))
+        sc = _SCORE_RE.search(text, sent[0] if inherited else min(idx.end(), rank.start()), min(sent[1], rank.end() + 60))
         score = parse_number(sc.group("v")) if sc else None
         key = (name, year, rnk, total)
         if key in seen or (rank.group("first") and (sent, name) in ranked):
             continue  # "xếp hạng 1/63, … dẫn đầu cả nước" is one ranking
         seen.add(key)
         ranked.add((sent, name))
-        lo, hi = min(idx.start(), rank.start()), max(idx.end(), rank.end())
+        lo, hi = (sent[0], rank.end()) if inherited else (min(idx.start(), rank.start()), max(idx.end(), rank.end()))
         out.append({"index": name, "year": year, "rank": rnk, "total": total, "change": change,
-                    "subject": _subject(text, sent, idx.start(), rank, province),
+                    "subject": _subject(text, sent, rank.start() if inherited else idx.start(), rank, province,
+                                        clause_start=prev_rank_end),
+                    "_idx": idx,
                     "score": float(score) if score is not None else None,
                     "evidence": sents.evidence(lo, hi), "span": [lo, hi]})
+    for r in out:
+        del r["_idx"]
     return out
+
+
+def _clause_year(text: str, a: int, b: int) -> int | None:
+    """A year written in text[a:b] that is not a comparison year ("so với năm 2019")."""
+    years = [m for m in _YEAR_RE.finditer(text, a, b) if not m.group("pre")]
+    return int(years[-1].group("y")) if years else None
+
+
+def _inherit(text: str, out: list[dict], sent: tuple[int, int], rank: re.Match, prev_rank_end: int) -> dict | None:
+    """The index and year of the ranking just read, for a rank in the next sentence of the same
+    paragraph that names no index but ranks another province out of a total ("…; trong khi đó tỉnh
+    Đồng Tháp tiếp tục giữ vị trí thứ 2/63"). None unless a province is named before the rank in its
+    clause and no other measure ("tỷ lệ hồ sơ …", "về …") is being ranked."""
+    if not out or not (rank.group("total") or rank.group("total2")):
+        return None
+    last = out[-1]
+    gap = text[last["span"][1]:rank.start()]
+    if "\n" in gap or len(gap) > 400:
+        return None
+    clause = text[max(sent[0], prev_rank_end):rank.start()]
+    if _MEASURE.search(clause) or _INDEX_RE.search(clause):
+        return None
+    if not province_mentions(clause[-80:]):
+        return None
+    return {"idx": last["_idx"], "year": last["year"]}

@@ -1,0 +1,43 @@
+"""Held-out accuracy floor: the shared scorer on tests/fixtures/heldout (24 articles labelled by an
+independent annotator, never used to write rules) must not fall below what the extractors reach now.
+
+The floors are the scores reached when this test was written, rounded down to 0.05. Raise them when
+the extractors improve; never edit the held-out gold to make this pass.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED
+
+HERE = Path(__file__).resolve().parent
+HELDOUT = HERE / "fixtures" / "heldout"
+SCORER = SHARED / "tools" / "score_extract.py"
+pytestmark = pytest.mark.skipif(not SCORER.exists(), reason="../shared (scorer) is not beside the project")
+
+FIELDS = ["published_date", "event_start", "event_end", "province", "event_type", "learners", "venues_count",
+          "relevant", "author", "officials_title", "officials", "rankings", "rankings_change", "documents",
+          "documents_date"]
+FLOOR = {field: 1.00 for field in FIELDS}
+MACRO_FLOOR = 1.00
+
+
+def test_heldout_scores_stay_above_the_floor(tmp_path):
+    assert len(list(HELDOUT.glob("*.json"))) >= 20
+    cchc = shutil.which("cchc") or str(Path(sys.executable).parent / "cchc")
+    out = tmp_path / "scores.json"
+    result = subprocess.run([sys.executable, str(SCORER), str(HELDOUT), str(tmp_path / "texts"),
+                             "--cmd", cchc + " extract-file", "--json", str(out)],
+                            capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONUTF8": "1"})
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(out.read_text())
+    assert scores["failures"] == 0, scores["misses"]
+    assert set(FIELDS) <= set(scores["scores"])
+    below = {f: round(scores["scores"][f], 3) for f in FIELDS if scores["scores"][f] < FLOOR[f] - 1e-9}
+    assert not below, f"fields below the floor: {below}; misses: {scores['misses']}"
+    assert scores["macro"] >= MACRO_FLOOR - 1e-9
