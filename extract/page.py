@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+import soupsieve
 from bs4 import BeautifulSoup, Comment, Tag
 
 from extract.normalize import clean_text, name_case, nfc
@@ -351,26 +352,57 @@ def _density_body(soup: BeautifulSoup) -> Tag | None:
     return max(scores.values(), key=lambda s: s[0])[1]
 
 
-def _first(soup: BeautifulSoup, selectors) -> Tag | None:
-    for selector in selectors:
+class _ElementIndex:
+    """A page's elements by id, class, itemprop and tag, built in one pass, so that each CSS
+    selector is matched against a few candidates instead of walking the whole page again (the
+    selector lists above would otherwise cost minutes on a 5 MB page)."""
+
+    _KEY = re.compile(r"#(?P<id>[\w-]+)|\.(?P<cls>[\w-]+)|\[(?P<attr>itemprop)\b|^(?P<tag>[a-z][a-z0-9]*)")
+
+    def __init__(self, soup: BeautifulSoup):
+        self.soup = soup
+        self.by_key: dict[str, list[Tag]] = {}
+        for el in soup.find_all(True):
+            keys = [el.name]
+            keys += ["." + c for c in (el.get("class") or [])]
+            if el.get("id"):
+                keys.append("#" + str(el["id"]))
+            if el.get("itemprop"):
+                keys.append("[itemprop")
+            for key in keys:
+                self.by_key.setdefault(key, []).append(el)
+
+    def select(self, selector: str) -> list[Tag]:
+        """Elements matching `selector`, in document order ([] for a selector that does not parse)."""
         try:
-            found = soup.select_one(selector)
+            compiled = soupsieve.compile(selector)
         except Exception:  # a bad selector from a site config must not stop extraction
-            continue
-        if found is not None and found.get_text(strip=True):
-            return found
-    return None
+            return []
+        last = re.split(r"[\s>+~]+", selector.strip())[-1] if "," not in selector else ""
+        m = self._KEY.search(last)
+        if not m:
+            return list(compiled.select(self.soup))
+        key = (f"#{m['id']}" if m["id"] else f".{m['cls']}" if m["cls"] else "[itemprop" if m["attr"] else m["tag"])
+        return [el for el in self.by_key.get(key, []) if not el.decomposed and compiled.match(el)]
+
+    def first(self, selectors) -> Tag | None:
+        """The first element with text matched by the first selector that matches any."""
+        for selector in selectors:
+            for found in self.select(selector):
+                if found.get_text(strip=True):
+                    return found
+        return None
 
 
-def _find_title(soup: BeautifulSoup, selectors: dict) -> str | None:
+def _find_title(soup: BeautifulSoup, index: _ElementIndex, selectors: dict) -> str | None:
     if selectors.get("title"):
-        node = _first(soup, [selectors["title"]])
+        node = index.first([selectors["title"]])
         if node:
             return clean_text(node.get_text(" ")) or None
     head_title = clean_text(soup.title.get_text(" ")) if soup.title else ""
     og = soup.find("meta", attrs={"property": "og:title"})
     og_title = clean_text(og.get("content")) if og and og.get("content") else ""
-    node = _first(soup, TITLE_SELECTORS)
+    node = index.first(TITLE_SELECTORS)
     if node and not _CHROME_ATTR.search(_attrs_text(node)):
         return clean_text(node.get_text(" "))
     candidates = []
@@ -390,7 +422,7 @@ def _find_title(soup: BeautifulSoup, selectors: dict) -> str | None:
     return None
 
 
-def _find_date(soup: BeautifulSoup, selectors: dict, title: str | None) -> tuple[str | None, str | None]:
+def _find_date(soup: BeautifulSoup, index: _ElementIndex, selectors: dict) -> tuple[str | None, str | None]:
     for meta_name in ("article:published_time", "datePublished", "pubdate", "dc.date", "date"):
         meta = soup.find("meta", attrs={"property": meta_name}) or soup.find("meta", attrs={"name": meta_name}) \
             or soup.find("meta", attrs={"itemprop": meta_name})
@@ -400,11 +432,7 @@ def _find_date(soup: BeautifulSoup, selectors: dict, title: str | None) -> tuple
                 return date, meta["content"]
     wanted = [selectors["date"]] if selectors.get("date") else list(DATE_SELECTORS)
     for selector in wanted:
-        try:
-            nodes = soup.select(selector)
-        except Exception:
-            continue
-        for node in nodes[:5]:
+        for node in index.select(selector)[:5]:
             if node.find_parent(["aside", "footer", "nav"]) or _CHROME_ATTR.search(_attrs_text(node.parent or node)):
                 continue
             if _in_link_list(node):
@@ -431,14 +459,15 @@ def parse_html(html: str | bytes, url: str | None = None, selectors: dict | None
     selectors = selectors or {}
     soup = BeautifulSoup(decode_html(html), "lxml")
     page = Page()
-    page.title = _find_title(soup, selectors)
-    page.published_date, page.date_line = _find_date(soup, selectors, page.title)
-    author_node = _first(soup, [selectors["author"]] if selectors.get("author") else AUTHOR_SELECTORS)
+    index = _ElementIndex(soup)
+    page.title = _find_title(soup, index, selectors)
+    page.published_date, page.date_line = _find_date(soup, index, selectors)
+    author_node = index.first([selectors["author"]] if selectors.get("author") else AUTHOR_SELECTORS)
     body = None
     if selectors.get("body"):
-        body = _first(soup, [selectors["body"]])
+        body = index.first([selectors["body"]])
     if body is None:
-        body = _first(soup, BODY_SELECTORS)
+        body = index.first(BODY_SELECTORS)
     for selector in selectors.get("remove") or []:
         for tag in (body or soup).select(selector):
             tag.decompose()
