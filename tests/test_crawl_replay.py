@@ -9,51 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import sqlite3
 import zlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from conftest import FAST_CRAWL, db_rows
 from crawler.run import crawl
 from crawler.sites import UnknownSiteError, load_site
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures" / "crawler"
-TRUTH = ROOT / "replay" / "truth.json"
 CONFIGURED = ("vinhphuc", "hanoi", "dongthap", "hungyen", "quangninh")
-FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
-        "CCHC_CRAWL_DELAY_MAX": 0.01, "CCHC_EXTRACTOR": "stub_extract:extract_html", "RETRY_TIMES": 0}
-
-
-@pytest.fixture(scope="module")
-def fixture_path():
-    """Make the stub extractor importable in the crawl child process."""
-    old = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(FIXTURES), old) if p)
-    yield
-    if old is None:
-        os.environ.pop("PYTHONPATH", None)
-    else:
-        os.environ["PYTHONPATH"] = old
-
-
-@pytest.fixture(scope="module")
-def truth():
-    if not TRUTH.exists():
-        pytest.skip("replay/truth.json is not there yet")
-    return json.loads(TRUTH.read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def replay():
-    server = pytest.importorskip("replay.server")
-    with server.start_replay() as rp:
-        yield rp
+FAST = {**FAST_CRAWL, "CCHC_EXTRACTOR": "stub_extract:extract_html"}
 
 
 @pytest.fixture(scope="module")
@@ -65,23 +35,15 @@ def configs(replay):
 
 
 @pytest.fixture(scope="module")
-def first_crawl(tmp_path_factory, fixture_path, replay, configs):
+def first_crawl(tmp_path_factory, stub_extractor, replay, configs):
     db = tmp_path_factory.mktemp("crawl") / "archive.db"
     report = crawl(db, sites=list(configs.values()), settings=FAST, log_file=db.with_suffix(".log"))
     return db, report
 
 
-def rows(db: Path, sql: str, args=()) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
-
-
 def counts(db: Path) -> dict[str, int]:
-    names = [r[0] for r in rows(db, "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE '%fts%'")]
-    return {n: rows(db, f"SELECT count(*) FROM [{n}]")[0][0] for n in names}
+    names = [r[0] for r in db_rows(db, "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE '%fts%'")]
+    return {n: db_rows(db, f"SELECT count(*) FROM [{n}]")[0][0] for n in names}
 
 
 def expected_articles(truth: dict, replay) -> set[str]:
@@ -100,18 +62,18 @@ def test_report_is_clean(first_crawl):
 
 def test_every_truth_article_and_nothing_else(first_crawl, truth, replay):
     db, _ = first_crawl
-    got = {r[0] for r in rows(db, "SELECT url FROM articles")}
+    got = {r[0] for r in db_rows(db, "SELECT url FROM articles")}
     want = expected_articles(truth, replay)
     assert want - got == set(), "articles missed"
     assert got - want == set(), "pages stored as articles that are not articles"
-    by_site = {(r[0], r[1]) for r in rows(db, "SELECT site, url FROM articles")}
+    by_site = {(r[0], r[1]) for r in db_rows(db, "SELECT site, url FROM articles")}
     for site, url in by_site:
         assert url.startswith(replay.sites[site] + "/")
 
 
 def test_no_listing_contact_or_documents_page_is_an_article(first_crawl, truth, replay):
     db, _ = first_crawl
-    article_pages = {r[0] for r in rows(db, "SELECT final_url FROM pages WHERE kind = 'article'")}
+    article_pages = {r[0] for r in db_rows(db, "SELECT final_url FROM pages WHERE kind = 'article'")}
     for name in CONFIGURED:
         info = truth["sites"][name]
         for path in info["listing_pages"] + info["non_article_pages"]:
@@ -120,7 +82,7 @@ def test_no_listing_contact_or_documents_page_is_an_article(first_crawl, truth, 
 
 def test_listing_pages_are_preserved_as_listings(first_crawl, truth, replay):
     db, _ = first_crawl
-    listings = {r[0] for r in rows(db, "SELECT url FROM pages WHERE kind = 'listing' AND status = 200")}
+    listings = {r[0] for r in db_rows(db, "SELECT url FROM pages WHERE kind = 'listing' AND status = 200")}
     for name in CONFIGURED:
         for path in truth["sites"][name]["listing_pages"]:
             assert replay.sites[name] + path in listings, (name, path)
@@ -128,7 +90,7 @@ def test_listing_pages_are_preserved_as_listings(first_crawl, truth, replay):
 
 def test_every_page_preserved_with_status_headers_hash(first_crawl):
     db, report = first_crawl
-    pages = rows(db, "SELECT url, final_url, status, headers, body, body_encoding, content_hash, "
+    pages = db_rows(db, "SELECT url, final_url, status, headers, body, body_encoding, content_hash, "
                      "content_type, fetched_at, site, kind FROM pages")
     assert len(pages) == report["pages"]
     for url, final_url, status, headers, body, enc, digest, ctype, fetched_at, site, kind in pages:
@@ -140,13 +102,13 @@ def test_every_page_preserved_with_status_headers_hash(first_crawl):
         assert h["content-type"][0].startswith("text/html") and ctype.startswith("text/html")
         assert urlsplit(url).netloc == urlsplit(final_url).netloc
     # one page row per article, linked from the article
-    linked = rows(db, "SELECT count(*) FROM articles a JOIN pages p ON p.id = a.page_id WHERE p.kind = 'article'")
-    assert linked[0][0] == rows(db, "SELECT count(*) FROM articles")[0][0]
+    linked = db_rows(db, "SELECT count(*) FROM articles a JOIN pages p ON p.id = a.page_id WHERE p.kind = 'article'")
+    assert linked[0][0] == db_rows(db, "SELECT count(*) FROM articles")[0][0]
 
 
 def test_sites_table_records_the_configs(first_crawl):
     db, _ = first_crawl
-    got = {r[0]: r[1] for r in rows(db, "SELECT name, verified FROM sites")}
+    got = {r[0]: r[1] for r in db_rows(db, "SELECT name, verified FROM sites")}
     assert set(got) == set(CONFIGURED)
 
 
@@ -174,7 +136,7 @@ def test_second_crawl_changes_no_row_counts(first_crawl, configs):
 def test_incremental_crawl_fetches_no_known_article(first_crawl, configs, truth, replay):
     db, _ = first_crawl
     before = counts(db)
-    seen_before = dict(rows(db, "SELECT id, last_seen_at FROM pages WHERE kind = 'article'"))
+    seen_before = dict(db_rows(db, "SELECT id, last_seen_at FROM pages WHERE kind = 'article'"))
     report = crawl(db, sites=list(configs.values()), settings=FAST, incremental=True)
     assert report["ok"]
     assert report["articles"] == 0
@@ -184,11 +146,11 @@ def test_incremental_crawl_fetches_no_known_article(first_crawl, configs, truth,
         n_listings = len(truth["sites"][name]["listing_pages"])
         # listings are re-fetched (plus at most one page past the end); articles are not
         assert n_listings <= site["pages"] <= n_listings + 1, (name, site)
-    assert dict(rows(db, "SELECT id, last_seen_at FROM pages WHERE kind = 'article'")) == seen_before
+    assert dict(db_rows(db, "SELECT id, last_seen_at FROM pages WHERE kind = 'article'")) == seen_before
     assert counts(db) == before
 
 
-def test_resumable_crawl_with_jobdir(tmp_path, fixture_path, configs):
+def test_resumable_crawl_with_jobdir(tmp_path, stub_extractor, configs):
     db, jobdir = tmp_path / "a.db", tmp_path / "job"
     report = crawl(db, sites=[configs["hanoi"]], settings=FAST, jobdir=jobdir)
     assert report["ok"] and report["articles"] > 0
@@ -197,7 +159,7 @@ def test_resumable_crawl_with_jobdir(tmp_path, fixture_path, configs):
     assert again["ok"]  # a finished job resumes to nothing to do
 
 
-def test_unreachable_site_is_a_clear_report(tmp_path, fixture_path):
+def test_unreachable_site_is_a_clear_report(tmp_path, stub_extractor):
     report = crawl(tmp_path / "a.db", start_urls=["http://127.0.0.1:9/"], settings=FAST)
     assert not report["ok"]
     site = report["sites"]["127.0.0.1:9"]
@@ -211,7 +173,7 @@ def test_nothing_to_crawl(tmp_path):
     assert not report["ok"] and "nothing to crawl" in report["messages"][0]
 
 
-def test_real_extractor_when_available(tmp_path, fixture_path, configs, truth, replay):
+def test_real_extractor_when_available(tmp_path, stub_extractor, configs, truth, replay):
     extract = pytest.importorskip("extract")
     if not hasattr(extract, "extract_html"):
         pytest.skip("extract.extract_html is not written yet")
@@ -220,5 +182,5 @@ def test_real_extractor_when_available(tmp_path, fixture_path, configs, truth, r
     report = crawl(db, sites=[configs["vinhphuc"]], settings=settings)
     assert report["ok"], report
     want = {replay.sites["vinhphuc"] + a["url"] for a in truth["articles"] if a["site"] == "vinhphuc"}
-    got = {r[0] for r in rows(db, "SELECT url FROM articles WHERE title IS NOT NULL AND title != ''")}
+    got = {r[0] for r in db_rows(db, "SELECT url FROM articles WHERE title IS NOT NULL AND title != ''")}
     assert got == want

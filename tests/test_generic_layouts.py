@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import sqlite3
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Iterator
 
 import pytest
 
+from conftest import db_rows
 from crawler import discovery
 from crawler.run import crawl
 from extract import extract_html
@@ -80,14 +80,6 @@ def serve(site: str) -> Iterator[tuple[str, list[tuple[str, str]]]]:
         server.server_close()
 
 
-def rows(db: Path, sql: str, args=()) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
-
-
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory) -> dict[str, tuple[str, Path, dict, list]]:
     """Crawl all four sites at once (one child process); site -> (base, db, report, hits)."""
@@ -107,14 +99,14 @@ def test_generic_crawl_finds_exactly_the_articles(crawled, site):
     assert report["sites"][site]["status"] == "ok", report["sites"][site]
     assert report["sites"][site]["errors"] == 0, report["sites"][site]
     want = {base + a["url"] for a in truth["articles"]}
-    got = {r[0] for r in rows(db, "SELECT url FROM articles WHERE site = ?", [site])}
+    got = {r[0] for r in db_rows(db, "SELECT url FROM articles WHERE site = ?", [site])}
     assert want - got == set(), "articles missed"
     assert got - want == set(), "non-articles stored as articles"
-    article_pages = {r[0] for r in rows(db, "SELECT url FROM pages WHERE kind = 'article' AND site = ?", [site])}
+    article_pages = {r[0] for r in db_rows(db, "SELECT url FROM pages WHERE kind = 'article' AND site = ?", [site])}
     for path in truth["non_articles"]:
         assert base + path not in article_pages, path
     assert hits and all(host.startswith("127.0.0.1:") for host, _ in hits)
-    for url, final_url in rows(db, "SELECT url, final_url FROM pages WHERE site = ?", [site]):
+    for url, final_url in db_rows(db, "SELECT url, final_url FROM pages WHERE site = ?", [site]):
         assert url.startswith(base) and final_url.startswith(base)
 
 
@@ -123,7 +115,7 @@ def test_generic_crawl_finds_exactly_the_articles(crawled, site):
 def test_generic_crawl_records(crawled, site):
     base, db, _, _ = crawled[site]
     _, truth = load(site)
-    got = {r[0]: r[1:] for r in rows(db, "SELECT url, title, published_date, author, text FROM articles "
+    got = {r[0]: r[1:] for r in db_rows(db, "SELECT url, title, published_date, author, text FROM articles "
                                          "WHERE site = ?", [site])}
     for a in truth["articles"]:
         title, date, author, text = got[base + a["url"]]

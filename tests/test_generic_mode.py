@@ -3,9 +3,6 @@ articles, on every replay site (the five configured ones and the unconfigured `t
 plus unit checks of the page/link heuristics in crawler.discovery."""
 from __future__ import annotations
 
-import json
-import os
-import sqlite3
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,59 +10,19 @@ from urllib.parse import urlsplit
 import pytest
 
 from crawler import discovery
+from conftest import FAST_CRAWL, db_rows
 from crawler.run import crawl
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures" / "crawler"
-TRUTH = ROOT / "replay" / "truth.json"
-FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
-        "CCHC_CRAWL_DELAY_MAX": 0.01, "CCHC_EXTRACTOR": "stub_extract:extract_html", "RETRY_TIMES": 0}
+FAST = {**FAST_CRAWL, "CCHC_EXTRACTOR": "stub_extract:extract_html"}
 
 
 @pytest.fixture(scope="module")
-def fixture_path():
-    """Make the stub extractor and the minisite importable (here and in the crawl child)."""
-    import sys
-
-    old = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(FIXTURES), old) if p)
-    sys.path.insert(0, str(FIXTURES))
-    yield
-    sys.path.remove(str(FIXTURES))
-    if old is None:
-        os.environ.pop("PYTHONPATH", None)
-    else:
-        os.environ["PYTHONPATH"] = old
-
-
-@pytest.fixture(scope="module")
-def truth():
-    if not TRUTH.exists():
-        pytest.skip("replay/truth.json is not there yet")
-    return json.loads(TRUTH.read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def replay():
-    server = pytest.importorskip("replay.server")
-    with server.start_replay() as rp:
-        yield rp
-
-
-@pytest.fixture(scope="module")
-def generic_crawl(tmp_path_factory, fixture_path, replay):
+def generic_crawl(tmp_path_factory, stub_extractor, replay):
     db = tmp_path_factory.mktemp("generic") / "archive.db"
     report = crawl(db, start_urls=[base + "/" for base in replay.sites.values()], settings=FAST,
                    log_file=db.with_suffix(".log"))
     return db, report
-
-
-def rows(db: Path, sql: str, args=()) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 def site_key(base: str) -> str:
@@ -88,11 +45,11 @@ def test_generic_mode_finds_exactly_the_articles(generic_crawl, replay, truth, n
     base = replay.sites[name]
     want = {base + a["url"] for a in truth["articles"] if a["site"] == name}
     assert want, f"the replay has no articles for {name}"
-    got = {r[0] for r in rows(db, "SELECT url FROM articles WHERE site = ?", [site_key(base)])}
+    got = {r[0] for r in db_rows(db, "SELECT url FROM articles WHERE site = ?", [site_key(base)])}
     assert want - got == set(), "articles missed"
     assert got - want == set(), "non-articles stored as articles"
     info = truth["sites"][name]
-    article_pages = {r[0] for r in rows(db, "SELECT final_url FROM pages WHERE kind = 'article' AND site = ?",
+    article_pages = {r[0] for r in db_rows(db, "SELECT final_url FROM pages WHERE kind = 'article' AND site = ?",
                                         [site_key(base)])}
     for path in info["listing_pages"] + info["non_article_pages"]:
         assert base + path not in article_pages
@@ -101,7 +58,7 @@ def test_generic_mode_finds_exactly_the_articles(generic_crawl, replay, truth, n
 @pytest.mark.e2e
 def test_generic_mode_stays_on_host_and_skips_files(generic_crawl, replay):
     db, _ = generic_crawl
-    for site, url, final_url, ctype, kind in rows(db, "SELECT site, url, final_url, content_type, kind FROM pages"):
+    for site, url, final_url, ctype, kind in db_rows(db, "SELECT site, url, final_url, content_type, kind FROM pages"):
         assert urlsplit(url).netloc == site and urlsplit(final_url).netloc == site
         if kind == "article":
             assert ctype.startswith("text/html")
@@ -125,22 +82,22 @@ def test_classifier_on_replay_pages(replay, truth):
 
 
 # -- the local minisite (no replay needed) ----------------------------------------------------------
-def test_minisite_generic_crawl(tmp_path, fixture_path):
+def test_minisite_generic_crawl(tmp_path, stub_extractor):
     import minisite
 
     with minisite.serve(robots=None) as base:  # robots.txt answers 404: everything allowed
         report = crawl(tmp_path / "a.db", start_urls=[base + "/"], settings=FAST)
         site = report["sites"][site_key(base)]
         assert report["ok"] and site["robots_forbidden"] == 0
-        got = {r[0] for r in rows(tmp_path / "a.db", "SELECT url FROM articles")}
+        got = {r[0] for r in db_rows(tmp_path / "a.db", "SELECT url FROM articles")}
         assert got == {base + minisite.article_path(a, s) for a, s, _ in minisite.ARTICLES}
-        urls = {r[0] for r in rows(tmp_path / "a.db", "SELECT url FROM pages")}
+        urls = {r[0] for r in db_rows(tmp_path / "a.db", "SELECT url FROM pages")}
         assert not any("example.org" in u for u in urls)
         assert base + "/uploads/file.pdf" not in urls
         assert base + "/vi/news/tin-tuc/page-3" in urls
 
 
-def test_minisite_robots_disallow_is_reported(tmp_path, fixture_path):
+def test_minisite_robots_disallow_is_reported(tmp_path, stub_extractor):
     import minisite
 
     with minisite.serve(robots="User-agent: *\nDisallow: /vi/news/\n") as base:
@@ -189,7 +146,7 @@ def test_news_sections_and_pagination_links():
     assert discovery.pagination_links(page, base) == ["http://h/tin-tuc-su-kien?page=1"]
 
 
-def test_classify_minisite_pages(fixture_path):
+def test_classify_minisite_pages(stub_extractor):
     import minisite
 
     table = minisite.routes()
