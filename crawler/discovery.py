@@ -450,13 +450,18 @@ def _date_near(block) -> bool:
     inside, _ = _lines(block)
     if any(is_date_line(ln) for ln in inside[:3] + inside[-3:]):
         return True
+    return any(is_date_line(ln) for ln in _lines_before(block)[-6:])
+
+
+def _lines_before(block, levels: int = 4) -> list[str]:
+    """Lines of text just before `block` within its part of the page (up to `levels` ancestors up)."""
     region = block
-    for _ in range(4):
+    for _ in range(levels):
         if region.getparent() is None:
             break
         region = region.getparent()
     before, _ = _lines(region, stop=block)
-    return any(is_date_line(ln) for ln in before[-6:])
+    return before
 
 
 def _prose_date(block) -> bool:
@@ -470,13 +475,7 @@ def _non_news_heading(root, block) -> bool:
     """Is the page headed as a non-news page ("Giới thiệu", "Cơ cấu tổ chức", "Liên hệ", "Văn bản"
     …): its <title> or one of the short lines just before the main block starts with such a label?"""
     title = root.findtext(".//title") or ""
-    region = block
-    for _ in range(4):
-        if region.getparent() is None:
-            break
-        region = region.getparent()
-    before, _ = _lines(region, stop=block)
-    heads = [re.split(r"\s+[|–-]\s+", title)[0]] + [ln for ln in before[-6:] if len(ln) <= 80]
+    heads = [re.split(r"\s+[|–-]\s+", title)[0]] + [ln for ln in _lines_before(block)[-6:] if len(ln) <= 80]
     for head in heads:
         label = fold(head)
         if any(label == w or label.startswith(w + " ") for w in NOT_NEWS_LABELS):
