@@ -84,7 +84,9 @@ _CHROME_LINE = re.compile(
 _CHROME_TAIL = re.compile(
     r"^(?:gửi\s+bình\s+luận|ý\s+kiến\s+bạn\s+đọc|bình\s+luận\s+của\s+bạn|viết\s+bình\s+luận|"
     r"thông\s+tin\s+người\s+gửi|phản\s+hồi\s*:?$|gửi\s+phản\s+hồi|các\s+tin\s+khác|tin\s+khác|"
-    r"tin\s+liên\s+quan|bài\s+viết\s+liên\s+quan|tin\s+cùng\s+chuyên\s+mục|tin\s+mới\s+hơn|tin\s+cũ\s+hơn|"
+    r"tin\s+liên\s+quan|bài\s+viết\s+liên\s+quan|(?:tin|bài\s+viết|tin\s+bài)\s+cùng\s+chuyên\s+mục|"
+    r"(?:các\s+)?(?:bài\s+viết|tin\s+bài|bài)\s+khác|tin\s+đọc\s+nhiều|tin\s+mới\s+đăng|"
+    r"(?:số\s+)?lượt\s+truy\s+cập|tin\s+mới\s+hơn|tin\s+cũ\s+hơn|"
     r"những\s+tin\s+mới\s+hơn|những\s+tin\s+cũ\s+hơn|theo\s+dòng\s+sự\s+kiện|tin\s+đã\s+đưa|"
     r"tin\s+nóng|tin\s+tiêu\s+điểm|tin\s+nổi\s+bật|tin\s+mới\s+nhất|tin\s+xem\s+nhiều|"
     r"tìm\s+kiếm\s+theo|tìm\s+kiếm\s*$|lịch\s+công\s+tác|website\s+liên\s+kết|liên\s+kết\s+website|"
@@ -96,14 +98,23 @@ _BYLINE_CUE = re.compile(
 _SOURCE_CUE = re.compile(r"^\(?\s*(?:nguồn(?:\s+tin)?|theo)\s*:\s*(.+?)\s*\)?$", re.I)
 _UNIT_START = re.compile(
     r"^(?:phòng|sở|ban|văn\s+phòng|trung\s+tâm|chi\s+cục|ubnd|ủy\s+ban|uỷ\s+ban|bộ\s+phận|tổ|"
-    r"cổng\s+thông\s+tin|ban\s+biên\s+tập|tòa\s+soạn|bbt|thanh\s+tra|hội\s+đồng)\b", re.I)
+    r"cổng\s+thông\s+tin|ban\s+biên\s+tập|tòa\s+soạn|bbt|thanh\s+tra|hội\s+đồng|vp|p\.\s?[A-ZĐ])\b", re.I)
+# Abbreviated units as bylines: "P.CCHC", "VP.UBND", "BBT", "TTXVN".
+_UNIT_ABBREVIATION = re.compile(r"^(?:[A-ZĐ]{1,3}\.\s?)?[A-ZĐ]{2,8}(?:\s?-\s?[A-ZĐ]{2,8})?$")
 _NAME_LINE = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\.?\s*){2,5}$")
 _INITIALS = re.compile(r"^(?:[A-ZĐ]\.){1,4}[A-ZĐ]?\.?$|^[A-ZĐ]{1,4}$")
 
 
+# "Lịch công tác | Văn bản mới | Hỏi đáp", "Trang chủ > Tin tức > Cải cách hành chính": short items
+# joined by bars or arrows are a menu or a breadcrumb, not prose.
+_MENU_BAR = re.compile(r"^[^.!?;:]{1,40}(?:\s+[|>»/]\s+[^.!?;:|>»]{1,40}){2,}$")
+
+
 def is_chrome_line(line: str) -> bool:
-    """True for a line that is page chrome (counter, print bar, share bar, calendar row …)."""
-    return bool(_CHROME_LINE.match(line.strip()))
+    """True for a line that is page chrome (counter, print bar, share bar, calendar row, menu bar,
+    breadcrumb …)."""
+    line = line.strip()
+    return bool(_CHROME_LINE.match(line) or _MENU_BAR.match(line))
 
 
 def cut_chrome(lines: list[str]) -> list[str]:
@@ -128,11 +139,15 @@ def _byline_of(line: str) -> str | None:
     line = line.strip().strip("*_").strip()
     m = _BYLINE_CUE.match(line)
     if m:
-        return m.group(1).strip()
+        # "Tin: Văn Nam; Ảnh: Lê Hùng": the writer, not the photographer
+        return re.split(r"\s*[;|]\s*|\s*[,-]?\s*\b(?:ảnh|clip|video)\s*:", m.group(1), flags=re.I)[0].strip()
     if len(line) > 70 or line.endswith((".", ":", ";", ",", "?", "!")) or not line[:1].isupper():
         return None
+    if _UNIT_ABBREVIATION.match(line):
+        return line
     person, sep, unit = _split_person_unit(line)
-    if sep and _NAME_LINE.match(person) and len(person.split()) <= 5 and _UNIT_START.match(unit):
+    if (sep and _NAME_LINE.match(person) and len(person.split()) <= 5 and not _UNIT_START.match(person)
+            and _UNIT_START.match(unit)):
         return person  # "Lê Thị Hoa - Phòng Xây dựng chính quyền": the person, not the unit
     words = line.replace("-", " ").split()
     if len(words) > 10:
