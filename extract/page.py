@@ -161,8 +161,9 @@ def _byline_of(line: str) -> str | None:
 
 def _tidy_author(author: str) -> str:
     author = re.sub(r"\s*[-–]\s*", " - ", author).strip(" .-")
-    if _INITIALS.match(author.replace(" ", "")) or _INITIALS.match(author.replace(" ", "") + "."):
-        return author  # "T.H", "N.V.A" stay initials
+    if (_INITIALS.match(author.replace(" ", "")) or _INITIALS.match(author.replace(" ", "") + ".")
+            or _UNIT_ABBREVIATION.match(author)):
+        return author  # "T.H", "N.V.A", "P.CCHC" stay as written
     return name_case(author) if author.isupper() else author
 
 

@@ -96,3 +96,25 @@ def test_nfd_html_becomes_nfc():
 def test_bad_html_gives_a_page_not_an_error(junk):
     page = parse_html(junk)
     assert isinstance(page.text, str)
+
+
+@pytest.mark.parametrize("line, author", [
+    ("P.CCHC", "P.CCHC"),
+    ("BBT", "BBT"),
+    ("Thanh Tâm - VP Sở", "Thanh Tâm"),
+    ("Lê Thị Hoa - Phòng Xây dựng chính quyền", "Lê Thị Hoa"),
+    ("Phòng CCHC - Sở Nội vụ", "Phòng CCHC - Sở Nội vụ"),
+    ("Tin: Văn Nam; Ảnh: Lê Hùng", "Văn Nam"),
+    ("Tin, ảnh: Hoàng Yến", "Hoàng Yến"),
+    ("Tác giả bài viết: Phòng Cải cách hành chính- Văn thư lưu trữ", "Phòng Cải cách hành chính - Văn thư lưu trữ"),
+])
+def test_byline_styles(line, author):
+    page = parse_text(f"Tập huấn cải cách hành chính\n\nSở Nội vụ tổ chức tập huấn.\n\n{line}")
+    assert page.author == author and page.text == "Sở Nội vụ tổ chức tập huấn."
+
+
+@pytest.mark.parametrize("line", ["Lịch công tác | Văn bản mới | Hỏi đáp", "Trang chủ > Tin tức > Cải cách hành chính",
+                                  "Bài viết cùng chuyên mục", "Số lượt truy cập: 2.093.115"])
+def test_menu_bars_breadcrumbs_and_related_lists_are_cut(line):
+    page = parse_text(f"Tập huấn cải cách hành chính\n\nSở Nội vụ tổ chức tập huấn.\n\n{line}\n- Tin khác (28/05/2018)")
+    assert page.text == "Sở Nội vụ tổ chức tập huấn."
