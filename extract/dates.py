@@ -31,7 +31,11 @@ def _atom(p: str) -> str:
 
 
 _PART = r"(?:sáng|chiều|tối|trưa|đêm)"
-_PFX = rf"(?:(?:từ\s+)?(?:{_PART}\s+(?:nay\s+)?(?:thứ\s+\w+\s*,?\s*)?)?(?:các\s+)?ngày\s+|{_PART}\s+|từ\s+|hôm\s+)"
+# A date in brackets after "sáng nay", "hôm qua" or "(trong N) ngày": "Vào sáng nay (20/5)", "Chiều qua
+# (ngày 8/3)", "Trong 02 ngày (14-15/8)".
+_PAREN_PFX = rf"(?:(?:{_PART}|hôm)\s+(?:nay|qua)|ngày)\s*\(\s*(?:ngày\s+|từ\s+(?:ngày\s+)?)?"
+_PFX = (rf"(?:{_PAREN_PFX}|(?:từ\s+)?(?:{_PART}\s+(?:nay\s+)?(?:thứ\s+\w+\s*,?\s*)?)?(?:các\s+)?ngày\s+"
+        rf"|{_PART}\s+|từ\s+|hôm\s+)")
 _CONN = r"\s*(?:-|–|đến(?:\s+hết)?(?:\s+ngày)?|tới(?:\s+ngày)?|và(?:\s+ngày)?|,\s*(?:ngày\s+)?)\s*"
 
 _DATE_RE = re.compile(
@@ -132,6 +136,34 @@ def _resolve(m: re.Match, published: dt.date | None) -> tuple[dt.date, dt.date] 
     return start, end
 
 
+# A single day introduced by "từ" that marks when a state began, not an event: "hoạt động từ ngày
+# 01/7/2025", "có hiệu lực từ ngày …", "Kể từ ngày 15/3, khi Trung tâm … chính thức vận hành", "từ ngày
+# 01/7/2025, sau khi hai tỉnh hợp nhất", "Từ ngày 01/7 đến nay, Sở đã tổ chức …".
+_SINCE_BEFORE = re.compile(
+    r"(?:hoạt\s+động|vận\s+hành|hiệu\s+lực|(?<!\w)kể|bắt\s+đầu|áp\s+dụng|thi\s+hành|làm\s+việc)\s*$", re.I)
+_STATE_CHANGE = re.compile(
+    r"chính\s+thức|hợp\s+nhất|sáp\s+nhập|sắp\s+xếp|thành\s+lập|đi\s+vào\s+hoạt\s+động|hoạt\s+động|vận\s+hành"
+    r"|có\s+hiệu\s+lực|(?<!\w)(?:đến|tới)\s+nay", re.I)
+
+
+def _since_date(m: re.Match, before: str, after: str) -> bool:
+    """Is the single-day match m a "since" date (the start of a state: a merger, a new body, a rule in
+    force) rather than the day of an event? Ranges ("từ ngày 14 đến 16/8") are never since-dates."""
+    if m.group("s_d") is None and m.group("s_wd") is None:
+        return False
+    pfx = m.group("s_pfx") or ""
+    if not re.match(r"\s*từ(?!\w)", pfx, re.I):
+        return False
+    if _SINCE_BEFORE.search(before):
+        return True
+    clause = re.split(r"[;:.]", after, maxsplit=1)[0][:120]
+    state = _STATE_CHANGE.search(clause)
+    if not state:
+        return False
+    cue = _EVENT_CUE.search(clause)
+    return not cue or state.start() < cue.start()
+
+
 def _score(text: str, m: re.Match, sent: tuple[int, int], published: dt.date | None,
            start: dt.date) -> float:
     s, e = m.span()
@@ -141,6 +173,8 @@ def _score(text: str, m: re.Match, sent: tuple[int, int], published: dt.date | N
     if _DOC_BEFORE.search(before) or _ISSUE_BEFORE.search(before) or _DOC_OWNER_AFTER.search(after):
         return -100
     if _DOC_WORD_BEFORE.search(before[-45:]) and not re.search(r"tổ\s+chức|diễn\s+ra", before[-45:], re.I):
+        return -100
+    if _since_date(m, before, after):
         return -100
     clause = re.split(r"[;:]", after, maxsplit=1)[0][:120]
     issue = _ISSUE_AFTER.search(clause)

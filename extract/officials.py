@@ -92,7 +92,7 @@ hành chính|cải cách|nội vụ|tư pháp|tài chính|kế hoạch|đầu t�
 |thiếu niên|nhi đồng|hội|liên hiệp|dân số|gia đình|trẻ em|thủy lợi|lâm nghiệp|kiểm lâm|thú y
 |cơ sở|nghiệp vụ|thuộc|phụ trách|trực thuộc|đại học|cao đẳng|trung cấp|sư phạm|quốc phòng|an ninh
 |bộ phận|dịch vụ|phục vụ|hành chính công|chỉ số|hành chính nhà nước|vụ|tư vấn|pháp luật|pháp lý
-|nội chính|kiểm tra|tổ chức|xây dựng|đào tạo|bồi dưỡng|quản lý|thông tin|tuyên truyền|giám sát
+|nội chính|kiểm tra|kiểm soát|trả kết quả|tổ chức|xây dựng|đào tạo|bồi dưỡng|quản lý|thông tin|tuyên truyền|giám sát
 |phát triển|hợp tác|kiểm định|nghiên cứu|chất lượng|điều hành|chỉ huy|tham mưu
 |công nghệ thông tin|thông tin và truyền thông|thông tin điện tử|tổ chức cán bộ|tổ chức hành chính
 |tổ chức biên chế|tổ chức chính phủ|xây dựng chính quyền|quản lý nhà nước
@@ -102,7 +102,7 @@ hành chính|cải cách|nội vụ|tư pháp|tài chính|kế hoạch|đầu t�
 """
 # These unit words are also verbs ("Sở Nội vụ tổ chức hội nghị"): inside a title only right after a
 # unit head ("phòng tổ chức cán bộ", "ban kiểm tra").
-VERBISH = "chỉ đạo|tuyển dụng|công tác|kiểm tra|tổ chức|xây dựng|đào tạo|bồi dưỡng|quản lý|thông tin|tuyên truyền|giám sát|phát triển|hợp tác|kiểm định|nghiên cứu|điều hành|chỉ huy|tham mưu|phục vụ|tư vấn"
+VERBISH = "chỉ đạo|tuyển dụng|công tác|kiểm tra|kiểm soát|trả kết quả|tổ chức|xây dựng|đào tạo|bồi dưỡng|quản lý|thông tin|tuyên truyền|giám sát|phát triển|hợp tác|kiểm định|nghiên cứu|điều hành|chỉ huy|tham mưu|phục vụ|tư vấn"
 # Verbs that begin with a unit word ("công" in "hành chính công", "báo" a newspaper) and end a title:
 # "Giám đốc Sở Nội vụ công bố …", "Phó Chủ tịch UBND huyện báo cáo …".
 STOP_VERBS = "công bố|công nhận|công khai|báo cáo|thông báo"
@@ -161,6 +161,8 @@ _RANKS = _phrases(RANKS)
 _TITLES = _titles() | _RANKS
 _INSTITUTIONS = _phrases(INSTITUTIONS)
 _WEAK_TITLES = _phrases(WEAK_TITLES)
+# Weak titles that name a role, never part of a unit's name (unlike "Phòng Tổ chức và công chức").
+_ROLE_WORDS = _phrases("đại diện|lãnh đạo|đại biểu|học viên|nhân viên")
 _UNIT_HEADS = _phrases(UNIT_HEADS)
 _UNIT_WORDS = _phrases(UNIT_WORDS) | _TITLES | _UNIT_HEADS
 _SETTLEMENTS = _phrases("tỉnh|huyện|thành phố|quận|xã|phường|thị xã|thị trấn|tp")
@@ -172,7 +174,7 @@ _NOT_NAMES = _phrases(NOT_NAMES)
 _PLACES = _phrases(PLACES)
 _MAX_PHRASE = 5
 _FIRST_WORDS = {id(lex): {p[0] for p in lex}
-                for lex in (_TITLES, _WEAK_TITLES, _UNIT_HEADS, _ORG_HEADS, _UNIT_WORDS, _PLACES, _NOT_NAMES, _VERBISH,
+                for lex in (_TITLES, _WEAK_TITLES, _ROLE_WORDS, _UNIT_HEADS, _ORG_HEADS, _UNIT_WORDS, _PLACES, _NOT_NAMES, _VERBISH,
                             _RANKS, _INSTITUTIONS, _SETTLEMENTS, _STOP_VERBS)}
 # The last word before a name that may end a cue or a place word: a cheap test before the regexes.
 _CUE_ENDS = {"chí", "c", "ông", "bà", "ts", "ths", "s", "gs", "pgs", "sĩ", "sư", "ncs", "bs", "kh", ".", "/"}
@@ -443,7 +445,23 @@ def _title_word_ok(toks: list[_Tok], i: int, prev: _Tok | None) -> int:
                 and not _inside_unit_name(toks, i):
             return 0
         return n
+    if t.cap and not t.upper and _compound_after_head(toks, i, prev):
+        return 2
     return 1 if t.cap and not t.upper else 0
+
+
+def _compound_after_head(toks: list[_Tok], i: int, prev: _Tok | None) -> bool:
+    """"Phòng Kiểm soát TTHC", "Bộ phận Tiếp nhận": the proper name of a unit opens with a capitalised
+    syllable right after the unit head, and its second syllable is written in lower case. That syllable
+    belongs to the name when it is no word of the lexicons (not a unit word, not a verb such as "công
+    bố") and is written right after the capitalised one."""
+    if prev is None or not prev.word or prev.key not in _VERB_HEADS or i + 1 >= len(toks):
+        return False
+    nxt = toks[i + 1]
+    if not nxt.word or nxt.cap or nxt.acronym or nxt.start - toks[i].end != 1:
+        return False
+    return not (_match(toks, i + 1, _UNIT_WORDS) or _match(toks, i + 1, _STOP_VERBS)
+                or _match(toks, i + 1, _WEAK_TITLES) or nxt.key in ("và", "của", "tại", "cho", "với"))
 
 
 def _inside_unit_name(toks: list[_Tok], i: int) -> bool:
@@ -467,7 +485,9 @@ def _lower_tail(text: str, toks: list[_Tok], k: int) -> int | None:
         i += m
     if i == k or i - k >= 6:
         return None
-    people = bool(_match(toks, k, _TITLES) or _match(toks, k, _WEAK_TITLES))
+    if _match(toks, k, _TITLES) or _match(toks, k, _ROLE_WORDS):
+        return None  # "… Học viện Hành chính Quốc gia và báo cáo viên Sở Nội vụ": a second role
+    people = bool(_match(toks, k, _WEAK_TITLES))
     if i >= n or toks[i].text == "\n":
         return i
     nxt = toks[i]
@@ -475,9 +495,33 @@ def _lower_tail(text: str, toks: list[_Tok], k: int) -> int | None:
         and not _starts_name(text, toks, i + 1)
     if nxt.text in (",", "-", "–") and unit_next:
         return i
-    if nxt.text == "(" or (nxt.word and nxt.cap and _match(toks, i, _ORG_HEADS) and not _starts_name(text, toks, i)):
-        return i
+    if nxt.text == "(" or (nxt.word and nxt.cap and not people and _match(toks, i, _ORG_HEADS)
+                           and not _starts_name(text, toks, i)):
+        return i  # ("… và công chức Sở Nội vụ": the staff of a unit, not part of the name)
     if nxt.text in (".", ";", ")") and not people:
+        return i
+    return None
+
+
+def _comma_tail(text: str, toks: list[_Tok], k: int) -> int | None:
+    """"Văn thư, lưu trữ, Sở Nội vụ": lower-case unit words after a comma continue a unit's name when
+    they close it (a further unit, the end of the sentence or a line) and name neither people nor an
+    action ("…, Sở Nội vụ, lãnh đạo các phòng", "…, tổ chức hội nghị" end the title)."""
+    i, n = k, len(toks)
+    while i < n and i - k < 4 and toks[i].word and not toks[i].cap and not toks[i].acronym:
+        m = _match(toks, i, _UNIT_WORDS)
+        if not m or any(tuple(x.key for x in toks[i:i + j]) in _VERBISH for j in range(1, m + 1)):
+            return None
+        i += m
+    if i == k or i - k >= 4 or _match(toks, k, _TITLES) or _match(toks, k, _WEAK_TITLES):
+        return None
+    if i >= n or toks[i].text == "\n":
+        return i
+    nxt = toks[i]
+    if nxt.text in (",", "-", "–") and i + 1 < n and (toks[i + 1].cap or toks[i + 1].acronym) \
+            and _match(toks, i + 1, _ORG_HEADS) and not _starts_name(text, toks, i + 1):
+        return i
+    if nxt.text in (".", ";", ")"):
         return i
     return None
 
@@ -543,6 +587,11 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> str | None:
             if t.text == ",":
                 unit = (toks[nxt].cap or toks[nxt].acronym) and _match(toks, nxt, _ORG_HEADS)
                 listed = prev.word and _unit_list_after_comma(text, toks, nxt)
+                if not (_match(toks, nxt, _TITLES) or unit or listed) and prev.word:
+                    tail = _comma_tail(text, toks, nxt)
+                    if tail is not None:
+                        i = end = min(tail, limit)  # "Phòng Cải cách hành chính - Văn thư, lưu trữ, Sở …"
+                        continue
                 if not (_match(toks, nxt, _TITLES) or unit or listed) or _starts_name(text, toks, nxt) \
                         or _is_cue_word(toks, nxt):
                     break

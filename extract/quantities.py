@@ -105,39 +105,117 @@ def find_learners(text: str) -> dict | None:
             "span": [start, m.end()]}
 
 
+# One venue mention: a count and a venue noun ("11 điểm cầu", "04 địa điểm", "tại 02 điểm"), or the
+# unnumbered central bridge point ("điểm cầu trung tâm", "điểm cầu chính"), which is one venue.
 _VENUES_RE = re.compile(
-    rf"(?<![\w.,/%])(?:(?P<qual>{_QUAL_RE})\s+)?{_NUM}(?![\w.,/%]\d|%|\w)\s+(?P<noun>điểm\s+cầu|địa\s+điểm|hội\s+trường|phòng\s+họp)(?!\w)",
+    rf"(?<![\w.,/%])(?:(?P<qual>{_QUAL_RE})\s+)?{_NUM}(?![\w.,/%]\d|%|\w)\s+"
+    r"(?P<noun>điểm\s+cầu|địa\s+điểm|hội\s+trường|phòng\s+họp|điểm)(?!\w)"
+    r"|(?<!\w)(?P<main>điểm\s+cầu\s+(?:trung\s+tâm|chính))(?!\w)",
     re.IGNORECASE,
 )
+_VENUE_CUE = re.compile(r"(?:tại|kết\s+nối|với|gồm|đến|tới|ở|có)\s*$", re.IGNORECASE)
+# A bare "điểm" is a place only right after "tại"/"ở" ("tổ chức đồng thời tại 02 điểm: …"); elsewhere it
+# is a score ("đạt 85 điểm", "tăng 3 điểm") or a point of a legal text ("quy định tại 3 điểm").
+_BARE_CUE = re.compile(r"(?<!\w)(?:tại|ở)\s*$", re.IGNORECASE)
+_LEGAL_BEFORE = re.compile(r"(?:quy\s+định|nêu|theo|khoản|điều)\s+(?:tại|ở)\s*$", re.IGNORECASE)
+# Mentions of one event's venues are listed together in one clause and add up: "01 điểm cầu trung tâm
+# tại Sở Nội vụ và 18 điểm cầu tại UBND các huyện", "tại điểm cầu trung tâm, kết nối trực tuyến đến 38
+# điểm cầu". The text between two listed mentions (a location, then a connector) stays in the sentence,
+# is short and names no attendees (", với hơn 1.000 cán bộ …, trong đó điểm cầu trung tâm có 65 đại biểu"
+# restates a venue already counted).
+_VENUE_GAP_MAX = 110
+_GAP_BLOCK = re.compile(r"[.;!?\n]|trong\s+đó|tham\s+dự|tham\s+gia|đại\s+biểu|học\s+viên|(?<!\w)lớp(?!\w)"
+                        r"|hội\s+nghị", re.IGNORECASE)
+_GAP_ADD = re.compile(r"(?:(?<!\w)và|(?<!\w)đến|(?<!\w)tới|(?<!\w)với|(?<!\w)cùng|,)\s*$", re.IGNORECASE)
+# "11 điểm cầu, gồm 01 điểm cầu trung tâm và 10 điểm cầu": the parts restate the total.
+_GAP_PARTS = re.compile(r"^[^.;]{0,60}?(?:bao\s+gồm|gồm(?:\s+có)?|:)\s*$", re.IGNORECASE)
+# "01 điểm cầu trung tâm và 10 điểm cầu cấp huyện, tổng cộng 11 điểm cầu": the total after the parts.
+_GAP_TOTAL = re.compile(r"(?:tổng\s+(?:cộng|số)(?:\s+(?:là|có))?|tất\s+cả(?:\s+có)?|cả\s+thảy)\s*$", re.IGNORECASE)
+
+
+def _venue_items(text: str) -> list[tuple[int, int, int, bool, bool, re.Match]]:
+    """Venue mentions as (start, end, count, bridge, cue, match); count 1 for an unnumbered central point."""
+    items = []
+    for m in itertools.islice(_VENUES_RE.finditer(text), MAX_CANDIDATES):
+        before = text[max(0, m.start() - 30):m.start()]
+        if m.group("main"):
+            if re.search(r"(?<!\w)(?:các|những|mỗi|từng)\s*$", before, re.IGNORECASE):
+                continue
+            items.append((m.start(), m.end(), 1, True, bool(_VENUE_CUE.search(before)), m))
+            continue
+        count = parse_number(m.group("num"))
+        if not isinstance(count, int) or count < 1 or count > 20_000:
+            continue
+        noun = re.sub(r"\s+", " ", m.group("noun").lower())
+        if noun == "điểm" and (not _BARE_CUE.search(before) or _LEGAL_BEFORE.search(before)):
+            continue
+        if _PER_UNIT.search(before):
+            continue
+        start = m.start("num") if (m.group("qual") or "").lower() in ("tới", "đến") else m.start()
+        before = text[max(0, start - 30):start]  # "… tới 20 điểm cầu": "tới" joins, it does not qualify
+        items.append((start, m.end(), count, "cầu" in noun, bool(_VENUE_CUE.search(before)), m))
+    return items
+
+
+def _venue_groups(text: str, items: list) -> list[tuple[int, int, int, bool, bool, bool]]:
+    """Join mentions listed together into groups: (start, end, count, bridge, cue, numbered)."""
+    groups = []
+    k = 0
+    while k < len(items):
+        start, end, total, bridge, cue, m = items[k]
+        numbered = m.group("main") is None
+        stated = None   # a stated total whose parts follow
+        j = k + 1
+        while j < len(items):
+            nxt = items[j]
+            gap = text[end:nxt[0]]
+            if nxt[3] != bridge or len(gap) > _VENUE_GAP_MAX or _GAP_BLOCK.search(gap):
+                break
+            if j == k + 1 and numbered and _GAP_PARTS.match(gap):
+                stated = total
+                total = nxt[2]
+            elif _GAP_TOTAL.search(gap):
+                stated = nxt[2]
+                total = nxt[2]
+            elif _GAP_ADD.search(gap):
+                total += nxt[2]
+            else:
+                break
+            numbered = numbered or nxt[5].group("main") is None
+            end = nxt[1]
+            j += 1
+        groups.append((start, end, stated if stated is not None else total, bridge, cue, numbered))
+        k = j
+    return groups
 
 
 def find_venues(text: str) -> dict | None:
     """The number of venues or online bridge points ("tại 11 điểm cầu", "kết nối 63 điểm cầu"), or None.
 
-    Returns {"count": int, "text": phrase, "evidence": sentence, "span": [s, e]}. "điểm cầu" counts are
-    preferred over "địa điểm"; among several, the one introduced by tại/kết nối/với/gồm, then the largest."""
+    Returns {"count": int, "text": phrase, "evidence": sentence, "span": [s, e]}. Mentions listed together
+    for one event add up ("01 điểm cầu trung tâm … và 18 điểm cầu …" → 19; an unnumbered "điểm cầu trung
+    tâm/chính" is one), a stated total is not counted twice ("13 điểm cầu, gồm …"). "điểm cầu" counts are
+    preferred over "địa điểm"; among several, the one introduced by tại/kết nối/với/gồm, then the largest.
+    An unnumbered central point alone gives no count."""
     text = _clean(text)
     if not text:
         return None
     sents = SentenceIndex(text)
     best = None
-    for m in itertools.islice(_VENUES_RE.finditer(text), MAX_CANDIDATES):
-        count = parse_number(m.group("num"))
-        if not isinstance(count, int) or count < 1 or count > 20_000:
+    for start, end, count, bridge, cue, numbered in _venue_groups(text, _venue_items(text)):
+        if not numbered:
             continue
-        bridge = "cầu" in m.group("noun").lower()
-        before = text[max(0, m.start() - 30):m.start()]
-        cue = bool(re.search(r"(?:tại|kết\s+nối|với|gồm|đến|tới|ở|có)\s*$", before, re.IGNORECASE))
+        first = _VENUES_RE.match(text, start)
+        bare = first is not None and (first.group("noun") or "").lower() == "điểm"
         if not bridge and not cue:
             continue
-        if _PER_UNIT.search(before):
+        if bare and not _TRAINING.search(text[slice(*sents.bounds(start))]):
             continue
         key = (bridge, cue, count)
         if best is None or key > best[0]:
-            best = (key, m, count)
+            best = (key, start, end, count, first)
     if best is None:
         return None
-    _, m, count = best
-    start = m.start("num") if (m.group("qual") or "").lower() in ("tới", "đến") else m.start()
-    return {"count": count, "text": text[start:m.end()], "evidence": sents.evidence(start, m.end()),
-            "span": [start, m.end()]}
+    _, start, end, count, _ = best
+    return {"count": count, "text": text[start:end], "evidence": sents.evidence(start, end),
+            "span": [start, end]}

@@ -1,5 +1,11 @@
-"""Held-out accuracy floor: the shared scorer on tests/fixtures/heldout (24 articles labelled by an
-independent annotator, never used to write rules) must not fall below what the extractors reach now.
+"""Held-out accuracy floor: the shared scorer on two held-out sets, each of 24 articles labelled by an
+independent annotator and never used to write rules, must not fall below what the extractors reach now.
+
+tests/fixtures/heldout  — set 1; every field at 1.000.
+tests/fixtures/heldout2 — set 2 (a second annotator). Its misses were fixed with general rules checked on
+    new snippets of our own in tests/fixtures/*_cases.json, never on the held-out wording. Left below 1.000:
+    documents_date (extract/documents.py gives "Kế hoạch 156/KH-SNV" the date of the decision cited
+    before it).
 
 The floors are the scores reached when this test was written, rounded down to 0.05. Raise them when
 the extractors improve; never edit the held-out gold to make this pass.
@@ -16,28 +22,33 @@ import pytest
 from conftest import SHARED
 
 HERE = Path(__file__).resolve().parent
-HELDOUT = HERE / "fixtures" / "heldout"
 SCORER = SHARED / "tools" / "score_extract.py"
 pytestmark = pytest.mark.skipif(not SCORER.exists(), reason="../shared (scorer) is not beside the project")
 
 FIELDS = ["published_date", "event_start", "event_end", "province", "event_type", "learners", "venues_count",
           "relevant", "author", "officials_title", "officials", "rankings", "rankings_change", "documents",
           "documents_date"]
-FLOOR = {field: 1.00 for field in FIELDS}
-MACRO_FLOOR = 1.00
+# folder -> (per-field floors, macro floor)
+SETS = {
+    "heldout": ({field: 1.00 for field in FIELDS}, 1.00),
+    "heldout2": ({**{field: 1.00 for field in FIELDS}, "documents_date": 0.95}, 0.95),
+}
 
 
-def test_heldout_scores_stay_above_the_floor(tmp_path):
-    assert len(list(HELDOUT.glob("*.json"))) >= 20
+@pytest.mark.parametrize("folder", sorted(SETS))
+def test_heldout_scores_stay_above_the_floor(tmp_path, folder):
+    heldout = HERE / "fixtures" / folder
+    floor, macro_floor = SETS[folder]
+    assert len(list(heldout.glob("*.json"))) >= 20
     cchc = shutil.which("cchc") or str(Path(sys.executable).parent / "cchc")
     out = tmp_path / "scores.json"
-    result = subprocess.run([sys.executable, str(SCORER), str(HELDOUT), str(tmp_path / "texts"),
+    result = subprocess.run([sys.executable, str(SCORER), str(heldout), str(tmp_path / "texts"),
                              "--cmd", cchc + " extract-file", "--json", str(out)],
                             capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONUTF8": "1"})
     assert result.returncode == 0, result.stderr
     scores = json.loads(out.read_text())
     assert scores["failures"] == 0, scores["misses"]
     assert set(FIELDS) <= set(scores["scores"])
-    below = {f: round(scores["scores"][f], 3) for f in FIELDS if scores["scores"][f] < FLOOR[f] - 1e-9}
-    assert not below, f"fields below the floor: {below}; misses: {scores['misses']}"
-    assert scores["macro"] >= MACRO_FLOOR - 1e-9
+    below = {f: round(scores["scores"][f], 3) for f in FIELDS if scores["scores"][f] < floor[f] - 1e-9}
+    assert not below, f"{folder}: fields below the floor: {below}; misses: {scores['misses']}"
+    assert scores["macro"] >= macro_floor - 1e-9
