@@ -56,6 +56,9 @@ _ISSUED = re.compile(r"(?:ban\s+hành|(?<!\w)ký|(?<!\w)kí|phê\s+duyệt|thôn
                      rf"(?:(?:{_KIND_RE})(?:[ ,]+[^\s,.;:]+){{0,8}}\s+)?$", re.IGNORECASE)
 
 
+_OWNED_DATE = re.compile(r"/[A-ZĐ][\w\-]*\s*,?\s*(?:ban\s+hành\s+)?(?:ngày\s*)?$", re.IGNORECASE)
+
+
 def _date_of(m: re.Match, number: str, published: dt.date | None) -> dt.date | None:
     if m.group("d"):
         d, mo, y = int(m.group("d")), int(m.group("m")), m.group("y")
@@ -124,7 +127,11 @@ def find_documents(text: str, published: dt.date | None = None) -> list[dict]:
             if befores:
                 b = befores[-1]
                 between = head[b.end():]
-                if _ISSUED.search(between) and ";" not in between and not _DOC_RE.search(between):
+                # "Quyết định số 2736/QĐ-UBND ngày 27/12/2018 … ban hành … và Kế hoạch 156/KH-SNV":
+                # that date is the decision's own, not lent to the document after it
+                owned = _OWNED_DATE.search(head[:b.start()])
+                if (_ISSUED.search(between) and ";" not in between and not _DOC_RE.search(between)
+                        and not owned):
                     date = _date_of(b, number, published)
         kind = _kind(m.group("kind"), number)
         if number in out:
