@@ -246,22 +246,31 @@ class Archive:
         }
         with self.db.conn:
             old = self.db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
+            former_people: list[int] = []
             if old:
                 article_id = old[0]
-                self._delete_facts(article_id)
+                former_people = self._delete_facts(article_id)
                 self.db["articles"].update(article_id, row)
             else:
                 article_id = self.db["articles"].insert(row).last_pk
             self._insert_facts(article_id, record)
-            self._drop_orphan_people()
+            self._drop_orphan_people(former_people)
         return article_id
 
-    def _delete_facts(self, article_id: int) -> None:
+    def _delete_facts(self, article_id: int) -> list[int]:
+        """Delete an article's facts; return the ids of the people it mentioned."""
+        people = [r[0] for r in self.db.execute(
+            "SELECT DISTINCT person_id FROM appearances WHERE article_id = ?", [article_id])]
         for table in ("appearances", "rankings", "documents"):
             self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
+        return people
 
-    def _drop_orphan_people(self) -> None:
-        self.db.execute("DELETE FROM people WHERE id NOT IN (SELECT person_id FROM appearances)")
+    def _drop_orphan_people(self, candidates: list[int]) -> None:
+        """Delete those of `candidates` who no longer appear in any article (a re-extraction may
+        drop a name); only they can have become orphans."""
+        for person_id in candidates:
+            self.db.execute("DELETE FROM people WHERE id = ? AND NOT EXISTS "
+                            "(SELECT 1 FROM appearances WHERE person_id = ?)", [person_id, person_id])
 
     def _insert_facts(self, article_id: int, record: dict) -> None:
         province = record.get("province")

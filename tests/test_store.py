@@ -128,3 +128,9 @@ def test_foreign_sqlite_database_is_refused(tmp_path):
     sqlite3.connect(other).execute("CREATE TABLE x (a)").connection.commit()
     with pytest.raises(ArchiveError, match="not a cchc archive"):
         Archive(other, create=False)
+
+
+def test_a_name_dropped_by_reextraction_leaves_no_orphan_person(archive):
+    archive.save_article(record("http://127.0.0.1/a", officials=[TIEN]))
+    archive.save_article(record("http://127.0.0.1/a", officials=[]))
+    assert archive.db["people"].count == 0 and archive.db["appearances"].count == 0
