@@ -95,7 +95,11 @@ _CHROME_TAIL = re.compile(
 _BYLINE_CUE = re.compile(
     r"^\(?\s*(?:tác\s+giả(?:\s+bài\s+viết)?|tin\s*,?\s*ảnh|tin\s+và\s+ảnh|bài\s*,?\s*ảnh|bài\s+và\s+ảnh|"
     r"tin\s*,?\s*bài|bài|tin|người\s+viết|người\s+đăng|biên\s+tập)\s*:\s*(.+?)\s*\)?$", re.I)
-_SOURCE_CUE = re.compile(r"^\(?\s*(?:nguồn(?:\s+tin)?|theo)\s*:\s*(.+?)\s*\)?$", re.I)
+# "Nguồn: Sở Nội vụ", "(Theo Báo Hà Tĩnh)": a source credit, the author only when no byline names one.
+_SOURCE_CUE = re.compile(r"^\(?\s*(?:nguồn(?:\s+tin)?\s*:|theo\s*:?)\s*([A-ZĐÀ-Ỹ][^.;]{1,70}?)\s*\)?$", re.I)
+# "Thu Hằng (Báo Quảng Ninh)", "Hoài Thu (TTXVN)": a press byline names the person and the paper.
+_PRESS_UNIT = re.compile(r"^(?:báo|đài|tạp\s+chí|ttxvn|vna|trung\s+tâm\s+truyền\s+thông|cổng\s+thông\s+tin|"
+                         r"baomoi|vov|vtv|qtv|ptth)\b", re.I)
 _UNIT_START = re.compile(
     r"^(?:phòng|sở|ban|văn\s+phòng|trung\s+tâm|chi\s+cục|ubnd|ủy\s+ban|uỷ\s+ban|bộ\s+phận|tổ|"
     r"cổng\s+thông\s+tin|ban\s+biên\s+tập|tòa\s+soạn|bbt|thanh\s+tra|hội\s+đồng|vp|p\.\s?[A-ZĐ])\b", re.I)
@@ -147,8 +151,8 @@ def _byline_of(line: str) -> str | None:
         return line
     person, sep, unit = _split_person_unit(line)
     if (sep and _NAME_LINE.match(person) and len(person.split()) <= 5 and not _UNIT_START.match(person)
-            and _UNIT_START.match(unit)):
-        return person  # "Lê Thị Hoa - Phòng Xây dựng chính quyền": the person, not the unit
+            and (_UNIT_START.match(unit) or _PRESS_UNIT.match(unit) or _UNIT_ABBREVIATION.match(unit))):
+        return person  # "Lê Thị Hoa - Phòng Xây dựng chính quyền", "Hoài Thu (TTXVN)": the person
     words = line.replace("-", " ").split()
     if len(words) > 10:
         return None
@@ -172,21 +176,21 @@ def split_byline(lines: list[str]) -> tuple[list[str], str | None]:
 
     "Nguyễn Thị Định / Sở Nội vụ tỉnh Vĩnh Phúc" gives the person; a unit alone gives the unit;
     "Nguồn: …" is used only when no author line is found."""
+    end = len(lines)
+    source = None
+    while end > 0 and len(lines[end - 1]) <= 90 and _SOURCE_CUE.match(lines[end - 1].strip()):
+        source = source or _SOURCE_CUE.match(lines[end - 1].strip()).group(1)
+        end -= 1
     tail: list[tuple[int, str]] = []
-    i = len(lines) - 1
+    i = end - 1
     while i >= 0 and len(tail) < 3:
         author = _byline_of(lines[i])
         if author is None:
             break
         tail.append((i, author))
         i -= 1
-    source = None
-    if not tail and lines:
-        m = _SOURCE_CUE.match(lines[-1].strip())
-        if m:
-            source, i = m.group(1), len(lines) - 2
     if not tail:
-        return (lines[: i + 1], _tidy_author(source)) if source else (lines, None)
+        return lines[:end], (_tidy_author(source) if source else None)
     tail.reverse()  # in reading order
     people = [a for _, a in tail if not _UNIT_START.match(a)]
     author = people[0] if people else tail[0][1]
@@ -213,6 +217,22 @@ _SECTION_LABELS = re.compile(
     re.I)
 
 
+def top_byline(lines: list[str], date_index: int | None) -> tuple[int | None, str | None]:
+    """A byline printed under the title (press style): within the first two lines, next to the date
+    line, or marked as a byline ("Tin, ảnh: …", "Hoài Thu (TTXVN)"). Returns (line index, author)."""
+    for i, line in enumerate(lines[:3]):
+        if len(line) > 60 or is_date_line(line):
+            continue
+        author = _byline_of(line)
+        if not author or _UNIT_START.match(author):
+            continue
+        near_date = date_index is not None and abs(i - date_index) == 1
+        marked = bool(_BYLINE_CUE.match(line)) or author != line.strip()
+        if near_date or marked:
+            return i, _tidy_author(author)
+    return None, None
+
+
 def parse_text(text: str) -> Page:
     """Split scraped article text into title, date line, body and byline."""
     lines = [ln for ln in clean_text(text).split("\n")]
@@ -226,15 +246,19 @@ def parse_text(text: str) -> Page:
         pos = 1
     page.title = lines[nonblank[pos]] if pos < len(nonblank) else None
     body_start = nonblank[pos] + 1 if pos < len(nonblank) else len(lines)
-    # a date line sits within the next few lines
-    for j in nonblank[pos + 1: pos + 4]:
-        if is_date_line(lines[j]):
-            page.date_line = lines[j]
-            page.published_date = parse_date_line(lines[j])
-            lines[j] = ""
-            break
+    # a date line (and maybe a press byline) sits within the next few lines
+    head = [lines[j] for j in nonblank[pos + 1: pos + 4]]
+    date_index = next((k for k, line in enumerate(head) if is_date_line(line)), None)
+    byline_index, top_author = top_byline(head, date_index)
+    for k in (date_index, byline_index):
+        if k is not None:
+            lines[nonblank[pos + 1 + k]] = ""
+    if date_index is not None:
+        page.date_line = head[date_index]
+        page.published_date = parse_date_line(head[date_index])
     body_lines = cut_chrome([ln for ln in lines[body_start:] if ln])
     body_lines, page.author = split_byline(body_lines)
+    page.author = page.author or top_author
     page.text = "\n\n".join(body_lines)
     return page
 
@@ -497,12 +521,18 @@ def parse_html(html: str | bytes, url: str | None = None, selectors: dict | None
     _strip_chrome(body)
     lines = [ln for ln in _text_of(body).split("\n") if ln]
     # the title and the date line may be repeated inside the body container
+    date_just_before = False
     while lines and (lines[0] == page.title or is_date_line(lines[0])):
-        if is_date_line(lines[0]) and not page.published_date:
+        date_just_before = is_date_line(lines[0])
+        if date_just_before and not page.published_date:
             page.date_line, page.published_date = lines[0], parse_date_line(lines[0])
         lines.pop(0)
     lines = cut_chrome(lines)
     lines, byline = split_byline(lines)
+    if not byline:
+        k, byline = top_byline(lines, -1 if date_just_before else None)
+        if k is not None:
+            del lines[k]
     # A site's own author selector wins; otherwise the byline closing the body beats a generic
     # author field, which on many portals holds the uploader ("Đăng bởi: admin").
     node_author = _author_of_node(author_node)

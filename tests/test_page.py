@@ -118,3 +118,17 @@ def test_byline_styles(line, author):
 def test_menu_bars_breadcrumbs_and_related_lists_are_cut(line):
     page = parse_text(f"Tập huấn cải cách hành chính\n\nSở Nội vụ tổ chức tập huấn.\n\n{line}\n- Tin khác (28/05/2018)")
     assert page.text == "Sở Nội vụ tổ chức tập huấn."
+
+
+@pytest.mark.parametrize("text, author", [
+    ("Tập huấn cải cách hành chính\nThu Hằng (Báo Quảng Ninh)\nCập nhật: 14/03/2023 08:15\n\nNgày 12/3, Sở tổ chức lớp.",
+     "Thu Hằng"),
+    ("Tập huấn cải cách hành chính\nHồng Thắm\nCập nhật lúc: 18/09/2025 17:05\n\nNgày 16/9, Sở tổ chức lớp.", "Hồng Thắm"),
+    ("Tập huấn cải cách hành chính\n17/06/2019\n\nNgày 16/6, Sở tổ chức lớp.\n\nThanh Hà\n(Theo Báo Hà Tĩnh)", "Thanh Hà"),
+    ("Tập huấn cải cách hành chính\n17/06/2019\n\nNgày 16/6, Sở tổ chức lớp.\n\n(Theo Báo Hà Tĩnh)", "Báo Hà Tĩnh"),
+    ("Tập huấn cải cách hành chính\n17/06/2019\n\nNgày 16/6, Sở tổ chức lớp.\n\nHoài Thu (TTXVN)", "Hoài Thu"),
+])
+def test_press_bylines_at_top_or_bottom(text, author):
+    page = parse_text(text)
+    assert page.author == author
+    assert page.text.startswith("Ngày 1") and page.text.endswith("Sở tổ chức lớp.")
