@@ -256,6 +256,39 @@ def _stated_range(m: re.Match, day: dt.date, ranges: list) -> tuple[re.Match, dt
     return m, day, day
 
 
+# One programme run as several classes or rounds ("Lớp thứ nhất từ ngày 5-7/6 …, lớp thứ hai từ ngày
+# 12-14/6", "đợt 1 …; đợt 2 …", "lớp 1", "khóa II"): the event runs from the first day of the first to
+# the last day of the last. A session's date is written right after its ordinal.
+_SESSION = re.compile(
+    r"(?<!\w)(?P<kind>lớp|đợt|khóa|khoá|ca|phiên)\s+(?:học\s+|tập\s+huấn\s+|bồi\s+dưỡng\s+)?"
+    r"(?P<ord>thứ\s+(?:nhất|hai|ba|tư|năm|sáu|\d{1,2})|số\s+\d{1,2}|\d{1,2}|[IVX]{1,4})(?!\w)"
+    r"[^;.:\n]{0,30}$", re.IGNORECASE)
+_MAX_SESSIONS_DAYS = 62
+
+
+def _session_mark(text: str, m: re.Match) -> tuple[str, str] | None:
+    """(kind, ordinal) of the session named right before the date m ("lớp thứ hai từ ngày …"), or None."""
+    sm = _SESSION.search(text, max(0, m.start() - 50), m.start())
+    if not sm:
+        return None
+    return sm.group("kind").lower().replace("khoá", "khóa"), " ".join(sm.group("ord").lower().split())
+
+
+def _sessions_span(text: str, m: re.Match, start: dt.date, end: dt.date, sessions: list) -> tuple[dt.date, dt.date]:
+    """Widen the event to all sessions of its kind when its own date is a session's (two or more
+    different ordinals of the same kind, all within two months)."""
+    mark = _session_mark(text, m)
+    if not mark:
+        return start, end
+    same = [(s, e) for k, s, e in sessions if k[0] == mark[0]]
+    if len({k[1] for k, _, _ in sessions if k[0] == mark[0]}) < 2:
+        return start, end
+    lo, hi = min([start] + [s for s, _ in same]), max([end] + [e for _, e in same])
+    if (hi - lo).days > _MAX_SESSIONS_DAYS:
+        return start, end
+    return lo, hi
+
+
 def find_event_dates(text: str, published: dt.date | None = None, title: str | None = None) -> dict:
     """Start and end of the training reported by `text` (an article body, NFC, chrome-free).
 
@@ -271,7 +304,12 @@ def find_event_dates(text: str, published: dt.date | None = None, title: str | N
     text = nfc(text[:MAX_TEXT])
     best = None
     ranges = []
+    sessions = []
     for score, m, (start, end), sents in _candidates(text, published):
+        if score > -100:
+            mark = _session_mark(text, m)
+            if mark:
+                sessions.append((mark, start, end))
         if score < 3:
             continue
         if end > start:
@@ -282,6 +320,7 @@ def find_event_dates(text: str, published: dt.date | None = None, title: str | N
         _, m, start, end, sents = best
         if end == start:
             m, start, end = _stated_range(m, start, ranges)
+        start, end = _sessions_span(text, m, start, end, sessions)
         return {"start": start.isoformat(), "end": end.isoformat(),
                 "evidence": sents.evidence(m.start(), m.end()), "span": [m.start(), m.end()]}
     if title:

@@ -30,7 +30,10 @@ _CODE_KIND = {"QĐ": "Quyết định", "KH": "Kế hoạch", "NQ": "Nghị quy�
               "TTr": "Tờ trình", "CĐ": "Công điện", "KL": "Kết luận", "QĐ-TTg": "Quyết định", "QH": "Luật"}
 
 _SEG = r"[A-ZĐ][A-Za-zĐđ0-9]{0,11}"
-_NUMBER = rf"(?P<num>\d{{1,5}}[a-zA-Z]{{0,2}}\s?/\s?(?:(?:19|20)\d{{2}}\s?/\s?)?{_SEG}(?:\s?[-–]\s?{_SEG}){{0,4}})(?![\w/])"
+# Party documents put the type code before the slash and the issuing body after it: "18-NQ/TW",
+# "12-TB/TU", "05-CT/HU", "21-KL/TW", "35-QĐ/TW", "09-HD/BTGTW".
+_PARTY = r"\d{1,5}\s?[-–]\s?[A-ZĐ][A-Za-zĐđ]{0,4}\s?/\s?[A-ZĐƯ][A-ZĐƯa-z]{0,9}(?:\s?[-–]\s?[A-ZĐ][A-Za-zĐđ]{0,9}){0,2}"
+_NUMBER = rf"(?P<num>{_PARTY}|\d{{1,5}}[a-zA-Z]{{0,2}}\s?/\s?(?:(?:19|20)\d{{2}}\s?/\s?)?{_SEG}(?:\s?[-–]\s?{_SEG}){{0,4}})(?![\w/])"
 _DOC_RE = re.compile(
     rf"(?:(?P<kind>{_KIND_RE})\s*(?:[:(]\s*)?)?(?P<so>(?:số|sô|so|Số)\s*[:.]?\s*)?{_NUMBER}",
 )
@@ -77,9 +80,15 @@ def _date_of(m: re.Match, number: str, published: dt.date | None) -> dt.date | N
     return got
 
 
+_PARTY_CODE = re.compile(r"\d+[-–]([A-ZĐ][A-Za-zĐđ]*)/")
+
+
 def _kind(word: str | None, number: str) -> str | None:
     if word:
         return _KIND_OF.get(word.lower())
+    party = _PARTY_CODE.match(number)
+    if party and party.group(1) in _CODE_KIND:
+        return _CODE_KIND[party.group(1)]
     symbol = number.split("/")[-1]
     codes = symbol.split("-")
     for c in codes:
@@ -111,10 +120,12 @@ def find_documents(text: str, published: dt.date | None = None) -> list[dict]:
     for m in itertools.islice(_DOC_RE.finditer(text), MAX_CANDIDATES):
         number = _normalise(m.group("num"))
         symbol = number.split("/")[-1]
-        has_code = any(c in _CODE_KIND or re.fullmatch(r"QH\d+", c) for c in symbol.split("-"))
+        party = _PARTY_CODE.match(number)
+        has_code = any(c in _CODE_KIND or re.fullmatch(r"QH\d+", c) for c in symbol.split("-")) \
+            or bool(party and party.group(1) in _CODE_KIND)
         if not (m.group("kind") or m.group("so") or has_code):
             continue
-        if not re.search(r"[A-ZĐ]{2}", symbol) and symbol not in _CODE_KIND:
+        if not re.search(r"[A-ZĐƯ]{2}", symbol) and symbol not in _CODE_KIND:
             continue
         date = None
         after = _DATE_AFTER.match(text, m.end(), min(len(text), m.end() + 110))

@@ -70,7 +70,7 @@ sở|bộ|vụ|cục|chi cục|tổng cục|ban|phòng|viện|học viện|trư�
 |văn phòng|tỉnh ủy|thành ủy|huyện ủy|đảng ủy|quận ủy|thị ủy|hội đồng|đoàn|liên đoàn|mặt trận
 |công an|báo|đài|tỉnh|huyện|thành phố|quận|xã|phường|thị xã|thị trấn|trung ương|chính phủ
 |quốc hội|bộ phận|tổ|hội|thanh tra|đại học|kho bạc|ngân hàng|bảo hiểm|ban chỉ đạo|ubmttq|vnpt
-|bưu điện|cổng|sở nội vụ|bộ nội vụ
+|bưu điện|cổng|sở nội vụ|bộ nội vụ|phân viện
 """
 
 # Lower-case words that may sit inside a position or unit name ("Sở Nội vụ", "Vụ cải cách hành
@@ -99,6 +99,7 @@ hành chính|cải cách|nội vụ|tư pháp|tài chính|kế hoạch|đầu t�
 |đào tạo bồi dưỡng|nghiên cứu khoa học|quản lý đô thị|phát triển nông thôn
 |kiểm tra đảng|giám sát đầu tư|xây dựng đảng|tổ chức nhà nước
 |hỗ trợ|cộng đồng|doanh nghiệp|bộ đội|chỉ huy|an toàn|bình đẳng giới|chỉ đạo|tuyển dụng|công tác
+|khu vực|miền
 """
 # These unit words are also verbs ("Sở Nội vụ tổ chức hội nghị"): inside a title only right after a
 # unit head ("phòng tổ chức cán bộ", "ban kiểm tra").
@@ -106,7 +107,7 @@ VERBISH = "chỉ đạo|tuyển dụng|công tác|kiểm tra|kiểm soát|trả 
 # Verbs that begin with a unit word ("công" in "hành chính công", "báo" a newspaper) and end a title:
 # "Giám đốc Sở Nội vụ công bố …", "Phó Chủ tịch UBND huyện báo cáo …".
 STOP_VERBS = "công bố|công nhận|công khai|báo cáo|thông báo"
-VERB_HEADS = "phòng|ban|sở|cục|viện|khoa|đoàn|tổ|trung tâm|hội đồng|bộ phận|vụ|chi cục|tổng cục|trường|học viện|văn phòng"
+VERB_HEADS = "phòng|ban|sở|cục|viện|phân viện|khoa|đoàn|tổ|trung tâm|hội đồng|bộ phận|vụ|chi cục|tổng cục|trường|học viện|văn phòng"
 
 # Two-syllable capitalised phrases that begin with a surname but are common nouns or units.
 NOT_NAMES = """
@@ -172,10 +173,11 @@ _STOP_VERBS = _phrases(STOP_VERBS)
 _VERB_HEADS = {p[-1] for p in _phrases(VERB_HEADS)}
 _NOT_NAMES = _phrases(NOT_NAMES)
 _PLACES = _phrases(PLACES)
+_STAFF = _phrases("cán bộ|công chức|viên chức")
 _MAX_PHRASE = 5
 _FIRST_WORDS = {id(lex): {p[0] for p in lex}
                 for lex in (_TITLES, _WEAK_TITLES, _ROLE_WORDS, _UNIT_HEADS, _ORG_HEADS, _UNIT_WORDS, _PLACES, _NOT_NAMES, _VERBISH,
-                            _RANKS, _INSTITUTIONS, _SETTLEMENTS, _STOP_VERBS)}
+                            _RANKS, _INSTITUTIONS, _SETTLEMENTS, _STOP_VERBS, _STAFF)}
 # The last word before a name that may end a cue or a place word: a cheap test before the regexes.
 _CUE_ENDS = {"chí", "c", "ông", "bà", "ts", "ths", "s", "gs", "pgs", "sĩ", "sư", "ncs", "bs", "kh", ".", "/"}
 _PLURAL_ENDS = {"chí", "ông", "bà", "vị", ":"}
@@ -351,9 +353,17 @@ def _runs(text: str, toks: list[_Tok]) -> list[tuple[int, int]]:
 
 def _name_in_run(text: str, toks: list[_Tok], a: int, b: int, cue: bool) -> tuple[int, int] | None:
     """The name inside the capitalised run toks[a:b], as token indices, or None."""
-    if not cue and not any(_is_surname(toks[k]) for k in range(a, b)):
-        return None
     before = text[max(0, toks[a].start - 20):toks[a].start]
+    if not cue and not any(_is_surname(toks[k]) for k in range(a, b - 2)):
+        # "Trưởng phòng Nội vụ huyện Tây Giang Bhling Thị Mai": a surname not in the list (many ethnic
+        # minority surnames are rare) after a place name; the last three syllables, "Thị"/"Văn" in the
+        # middle, are the person. It counts only with a title before it (a plain mention is dropped).
+        if b - a >= 4 and toks[b - 2].key in ("thị", "văn") and _before_is(toks, a, _PLACE_ENDS) \
+                and _PLACE_BEFORE.search(before) and not any(toks[k].upper for k in range(b - 3, b)) \
+                and (b - 3, b - 1) != (a, a + 2) and tuple(t.key for t in toks[b - 3:b]) not in _PLACES:
+            return b - 3, b
+        if not any(_is_surname(toks[k]) for k in range(b - 2, b)):
+            return None
     i = a
     if not cue and _before_is(toks, a, _PLACE_ENDS) and _PLACE_BEFORE.search(before):
         n = _match(toks, a, _PLACES, b)
@@ -503,7 +513,7 @@ def _lower_tail(text: str, toks: list[_Tok], k: int) -> int | None:
     return None
 
 
-def _comma_tail(text: str, toks: list[_Tok], k: int) -> int | None:
+def _comma_tail(text: str, toks: list[_Tok], k: int, opened: bool = False) -> int | None:
     """"Văn thư, lưu trữ, Sở Nội vụ": lower-case unit words after a comma continue a unit's name when
     they close it (a further unit, the end of the sentence or a line) and name neither people nor an
     action ("…, Sở Nội vụ, lãnh đạo các phòng", "…, tổ chức hội nghị" end the title)."""
@@ -513,16 +523,47 @@ def _comma_tail(text: str, toks: list[_Tok], k: int) -> int | None:
         if not m or any(tuple(x.key for x in toks[i:i + j]) in _VERBISH for j in range(1, m + 1)):
             return None
         i += m
-    if i == k or i - k >= 4 or _match(toks, k, _TITLES) or _match(toks, k, _WEAK_TITLES):
+    if i == k or i - k >= 4 or _match(toks, k, _TITLES):
+        return None
+    # "Phòng Công chức, viên chức, Sở Nội vụ": staff words continue a department's name opened by a unit
+    # head and a capitalised word, but only when a further unit follows ("…, Sở Nội vụ")
+    staff = bool(_match(toks, k, _WEAK_TITLES))
+    if staff and not (opened and _match(toks, k, _STAFF) == i - k):
         return None
     if i >= n or toks[i].text == "\n":
-        return i
+        return None if staff else i
     nxt = toks[i]
     if nxt.text in (",", "-", "–") and i + 1 < n and (toks[i + 1].cap or toks[i + 1].acronym) \
             and _match(toks, i + 1, _ORG_HEADS) and not _starts_name(text, toks, i + 1):
         return i
-    if nxt.text in (".", ";", ")"):
+    if nxt.text in (".", ";", ")") and not staff:
         return i
+    return None
+
+
+def _about_tail(text: str, toks: list[_Tok], i: int, k: int) -> int | None:
+    """"Khoa Quản lý nhà nước về xã hội, Học viện …", "Vụ Pháp luật về kinh tế, Bộ Tư pháp": "về" (at
+    toks[i]) and lower-case domain words continue a department's proper name when the name was opened by
+    a unit head and a capitalised word, and the words are followed by a further unit (", Học viện …"), a
+    bracket or the end of the line. Anything else ("… Sở Nội vụ về dự", "… về công tác ….") ends the title."""
+    opened = any(toks[h].word and toks[h].key in _VERB_HEADS and toks[h + 1].cap and not toks[h + 1].upper
+                 for h in range(max(k, i - 8), i - 1))
+    if not opened:
+        return None
+    j, n = i + 1, len(toks)
+    while j < n and j - i <= 4 and toks[j].word and not toks[j].cap and not toks[j].acronym:
+        m = _match(toks, j, _UNIT_WORDS)
+        if not m or any(tuple(x.key for x in toks[j:j + q]) in _VERBISH for q in range(1, m + 1)) \
+                or _match(toks, j, _WEAK_TITLES) or _match(toks, j, _TITLES):
+            return None
+        j += m
+    if j == i + 1 or j - i > 4:
+        return None
+    if j >= n or toks[j].text in ("\n", "("):
+        return j
+    if toks[j].text in (",", "-", "–") and j + 1 < n and (toks[j + 1].cap or toks[j + 1].acronym) \
+            and _match(toks, j + 1, _ORG_HEADS) and not _starts_name(text, toks, j + 1):
+        return j
     return None
 
 
@@ -572,6 +613,12 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> str | None:
                     i = end = min(tail, limit)
                     continue
                 break
+            if t.key == "về" and not t.cap:
+                tail = _about_tail(text, toks, i, k) if i + 1 < limit else None
+                if tail is not None:
+                    i = end = min(tail, limit)  # "Trưởng khoa Quản lý nhà nước về xã hội, Học viện …"
+                    continue
+                break
             if t.key == "của" and not t.cap and i + 1 < limit and (toks[i + 1].cap or toks[i + 1].acronym) \
                     and _match(toks, i + 1, _ORG_HEADS) and not _starts_name(text, toks, i + 1):
                 i += 1  # "chuyên gia của Trung tâm …", "chuyên viên chính của Vụ …"
@@ -588,7 +635,9 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> str | None:
                 unit = (toks[nxt].cap or toks[nxt].acronym) and _match(toks, nxt, _ORG_HEADS)
                 listed = prev.word and _unit_list_after_comma(text, toks, nxt)
                 if not (_match(toks, nxt, _TITLES) or unit or listed) and prev.word:
-                    tail = _comma_tail(text, toks, nxt)
+                    opened = any(toks[h].word and toks[h].key in _VERB_HEADS and toks[h + 1].cap
+                                 and not toks[h + 1].upper for h in range(max(k, i - 4), i - 1))
+                    tail = _comma_tail(text, toks, nxt, opened)
                     if tail is not None:
                         i = end = min(tail, limit)  # "Phòng Cải cách hành chính - Văn thư, lưu trữ, Sở …"
                         continue
@@ -658,14 +707,18 @@ def _title_before(text: str, toks: list[_Tok], first: int) -> tuple[str | None, 
     return text[toks[best].start:toks[first - 1].end], best
 
 
-def _title_before_cue(text: str, toks: list[_Tok], first: int, cue: re.Match, window_start: int) -> str | None:
-    """"Giám đốc Sở Nội vụ, ông Nguyễn Văn A": the title before the comma that precedes the cue."""
+def _title_before_cue(text: str, toks: list[_Tok], first: int, cue: re.Match, window_start: int,
+                      last: int = -1) -> str | None:
+    """"Giám đốc Sở Nội vụ, ông Nguyễn Văn A" / "Giám đốc Sở Nội vụ (ông Nguyễn Văn A)": the title before
+    the comma or the bracket that precedes the cue (toks[first:last] is the name)."""
     cue_start = window_start + cue.start()
     k = first - 1
     while k > 0 and toks[k].start > cue_start:
         k -= 1
-    if k < 1 or toks[k].start != cue_start or toks[k - 1].text != ",":
+    if k < 1 or toks[k].start != cue_start or toks[k - 1].text not in (",", "("):
         return None
+    if toks[k - 1].text == "(" and not (last < len(toks) and toks[last].text == ")"):
+        return None  # "Giám đốc Sở Nội vụ (ông Lò Văn Thịnh)": the person named in brackets after the title
     return _title_before(text, toks, k - 1)[0]
 
 
@@ -842,7 +895,9 @@ def _find_mentions(text: str, toks: list[_Tok]) -> list[_Mention]:
                 if cue2 and not m.honorific:
                     m.honorific = _honorific(cue2)
             elif cue and i > 0:
-                m.title = _title_before_cue(text, toks, i, cue, window_start=max(0, toks[i].start - 40))
+                m.title = _title_before_cue(text, toks, i, cue, window_start=max(0, toks[i].start - 40), last=j)
+            elif i > 1 and toks[i - 1].text == "(" and j < len(toks) and toks[j].text == ")":
+                m.title = _drop_rank(_title_before(text, toks, i - 1)[0] or "")  # "Giám đốc Sở (Nguyễn Văn A)"
         if m.title:
             m.strong = True
         elif not m.strong:

@@ -33,6 +33,9 @@ _NOUNS = {
     "học viên": 4, "đại biểu": 3, "lượt học viên": 4, "lượt đại biểu": 3, "lượt cán bộ": 3, "lượt người": 3,
     "lượt công chức": 3, "cán bộ": 3, "công chức": 3, "viên chức": 3, "cán bộ công chức": 3, "người lao động": 2,
     "thành viên": 2, "đồng chí": 2, "lãnh đạo": 2, "người": 1, "lượt": 1,
+    # people trained for a role ("tập huấn cho 160 điều tra viên", "bồi dưỡng 80 hòa giải viên")
+    "điều tra viên": 3, "tuyên truyền viên": 3, "hòa giải viên": 3, "hoà giải viên": 3,
+    "cộng tác viên": 3, "kiểm soát viên": 3, "thanh tra viên": 3, "giám sát viên": 3, "khảo sát viên": 3,
     "CBCCVC": 3, "CBCC": 3, "CB,CCVC": 3, "CB, CC, VC": 3,
 }
 _NOUN_RE = "|".join(re.escape(n) for n in sorted(_NOUNS, key=len, reverse=True))
@@ -49,6 +52,12 @@ _CUE_BEFORE = re.compile(r"(?:tham\s+gia|tham\s+dự|dự|cho|với|gồm|có|th
 _CUE_AFTER = re.compile(r"^[^.;]{0,40}?(?:tham\s+gia|tham\s+dự|dự\s|được\s+(?:tập\s+huấn|bồi\s+dưỡng)|học\s+tập)",
                         re.IGNORECASE)
 _TRAINING = re.compile(r"tập\s+huấn|bồi\s+dưỡng|lớp|hội\s+nghị|khóa|khoá|học\s+viên|đào\s+tạo", re.IGNORECASE)
+# The delegates of a meeting ("giao ban", "sơ kết", "họp", a ceremony) where nothing is taught are not
+# learners: a text that names such a meeting and no teaching at all has no learner count.
+_MEETING = re.compile(r"giao\s+ban|sơ\s+kết|tổng\s+kết|(?<!\w)họp(?!\w)|(?<!\w)lễ\s", re.IGNORECASE)
+_TEACHING = re.compile(r"tập\s+huấn|bồi\s+dưỡng|khai\s+giảng|bế\s+giảng|(?<!\w)lớp(?!\w)|khó?[aá]\s+học|khoá\s+học|học\s+viên|đào\s+tạo"
+                       r"|hướng\s+dẫn|giảng\s+viên|báo\s+cáo\s+viên|truyền\s+đạt|chuyên\s+đề|hội\s+thảo|tọa\s+đàm"
+                       r"|toạ\s+đàm|hội\s+thi|học\s+tập|giảng\s+dạy|phổ\s+biến|quán\s+triệt", re.IGNORECASE)
 _PER_UNIT = re.compile(r"(?:mỗi|bình\s+quân|trung\s+bình|/)\s*(?:lớp\s*)?(?:có\s*)?$", re.IGNORECASE)
 
 
@@ -65,6 +74,8 @@ def find_learners(text: str) -> dict | None:
     with the best learner noun and participation cue (tham gia, tham dự, cho, với, gồm …) wins."""
     text = _clean(text)
     if not text:
+        return None
+    if _MEETING.search(text) and not _TEACHING.search(text):
         return None
     sents = SentenceIndex(text)
     best = None

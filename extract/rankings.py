@@ -89,6 +89,10 @@ def _subject(text: str, sent: tuple[int, int], anchor: int, rank: re.Match, prov
             best = min(ms, key=lambda m: abs(sent[0] + m.start() - anchor))
             return re.sub(r"\s+", " ", window[best.start():best.end()])
     found = province_mentions(window)
+    district = None if total and int(total) in (34, 61, 63, 64) else \
+        _district(text, max(sent[0], clause_start), rank.start(), found, sent[0])
+    if district:
+        return district
     if found:
         lo = max(sent[0], clause_start)
         own = [p for p in found if lo <= sent[0] + p[1] and sent[0] + p[2] <= rank.start()]
@@ -98,6 +102,43 @@ def _subject(text: str, sent: tuple[int, int], anchor: int, rank: re.Match, prov
         pick = before[-1] if before else found[0]
         return pick[0]
     return province
+
+
+# A district, town or city of a province named right before its rank ("huyện Phú Vang xếp thứ 3/9",
+# "thị xã Hương Thủy đứng thứ 2/9"): the subject is the place name without the settlement word.
+_DISTRICT_RE = re.compile(r"(?<!\w)(?:huyện|quận|thị\s+xã|thành\s+phố|TP\.?)\s*"
+                          r"(?P<name>[^\W\d_][^\W\d_]*(?:[ \t]+[^\W\d_]+){0,3})", re.IGNORECASE)
+_DISTRICT_GAP = re.compile(r"[^;:\n]{0,50}")
+# "… huyện A, Chỉ số CCHC của tỉnh xếp thứ 6/63": the province is ranked, not the district
+_NOT_DISTRICT_GAP = re.compile(r"(?<!\w)(?:tỉnh|của|chỉ\s+số)(?!\w)", re.IGNORECASE)
+
+
+def _district(text: str, lo: int, hi: int, provinces: list, sent_start: int) -> str | None:
+    """The district named last in text[lo:hi] (the rank's own clause), after any province named there,
+    when only a few words (no ";") separate it from the rank; None when it is a province ("thành phố
+    Đà Nẵng") or no district is named."""
+    last = None
+    for m in itertools.islice(_DISTRICT_RE.finditer(text, lo, hi), 20):
+        words = m.group("name").split()
+        keep = []
+        for w in words:
+            if not w[0].isupper():
+                break
+            keep.append(w)
+        if keep:
+            last = (m, keep)
+    if last is None:
+        return None
+    m, keep = last
+    name = " ".join(keep)
+    name_end = m.start("name") + len(" ".join(m.group("name").split()[:len(keep)]))
+    if province_mentions(name):
+        return None
+    if any(sent_start + p[1] >= m.start() for p in provinces):
+        return None  # a province is named after the district: the province is ranked
+    if not _DISTRICT_GAP.fullmatch(text, name_end, hi) or _NOT_DISTRICT_GAP.search(text, name_end, hi):
+        return None
+    return name
 
 
 def find_rankings(text: str, published_year: int | None = None, province: str | None = None) -> list[dict]:
@@ -118,6 +159,7 @@ def find_rankings(text: str, published_year: int | None = None, province: str | 
     ranks = [m for m in itertools.islice(_RANK_RE.finditer(text), MAX_CANDIDATES) if not _NOT_RANK_BEFORE.search(text[max(0, m.start() - 8):m.start()])]
     idx_starts = [m.start() for m in indexes]
     out, seen, ranked = [], set(), set()
+    claimed = -1  # end of the last change given to a ranking: a change belongs to one ranking only
     for i, rank in enumerate(ranks):
         bare = (rank.group("word") or "").lower() == "thứ" and not (rank.group("total") or rank.group("total2"))
         if bare and not _RANK_VERB_BEFORE.search(text[max(0, rank.start() - 30):rank.start()]):
@@ -162,7 +204,11 @@ def find_rankings(text: str, published_year: int | None = None, province: str | 
         stop = min(sent[1], nxt, rank.end() + 160)
         ch = _CHANGE_RE.search(text, rank.end(), stop)
         if ch is None and idx.start() < rank.start() and not inherited:
-            ch = _CHANGE_RE.search(text, idx.end(), rank.start())
+            # before the rank, but not back in the previous rank's clause ("tỉnh A xếp thứ 19/63, tăng
+            # 5 bậc; tỉnh B xếp thứ 28/63": B has no change)
+            ch = _CHANGE_RE.search(text, max(idx.end(), prev_rank_end, claimed), rank.start())
+        if ch:
+            claimed = ch.end()
         change = None
         if ch:
             n = int(ch.group("n"))
