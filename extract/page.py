@@ -206,6 +206,7 @@ class Page:
     author: str | None = None
     text: str = ""
     date_line: str | None = None
+    credits: list[str] = field(default_factory=list)  # byline and source lines as written
     warnings: list[str] = field(default_factory=list)
 
 
@@ -257,8 +258,9 @@ def parse_text(text: str) -> Page:
         page.date_line = head[date_index]
         page.published_date = parse_date_line(head[date_index])
     body_lines = cut_chrome([ln for ln in lines[body_start:] if ln])
-    body_lines, page.author = split_byline(body_lines)
-    page.author = page.author or top_author
+    kept, page.author = split_byline(body_lines)
+    page.credits = body_lines[len(kept):] + ([head[byline_index]] if byline_index is not None else [])
+    body_lines, page.author = kept, page.author or top_author
     page.text = "\n\n".join(body_lines)
     return page
 
@@ -528,11 +530,13 @@ def parse_html(html: str | bytes, url: str | None = None, selectors: dict | None
             page.date_line, page.published_date = lines[0], parse_date_line(lines[0])
         lines.pop(0)
     lines = cut_chrome(lines)
-    lines, byline = split_byline(lines)
+    kept, byline = split_byline(lines)
+    page.credits = lines[len(kept):]
+    lines = kept
     if not byline:
         k, byline = top_byline(lines, -1 if date_just_before else None)
         if k is not None:
-            del lines[k]
+            page.credits.append(lines.pop(k))
     # A site's own author selector wins; otherwise the byline closing the body beats a generic
     # author field, which on many portals holds the uploader ("Đăng bởi: admin").
     node_author = _author_of_node(author_node)

@@ -25,7 +25,9 @@ def build_record(page: Page, url: str | None = None, province: str | None = None
     text = page.text or ""
     title = page.title or ""
     published = _iso_to_date(page.published_date)
-    province = province or classify.find_province(title, text, url)
+    # the site config's province wins; then the text; then credits ("Thu Hằng (Báo Quảng Ninh)")
+    province = (province or classify.find_province(title, text, url)
+                or classify.find_province(title, "\n".join(page.credits)))
     relevant = classify.is_relevant(title, text)
     event = dates.find_event_dates(text, published=published, title=title)
     learners = quantities.find_learners(text)
