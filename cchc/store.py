@@ -196,6 +196,14 @@ class Archive:
         for row in cursor.fetchall():
             yield dict(zip(cols, row))
 
+    def unextracted_article_pages(self, site: str | None) -> list[dict]:
+        """Latest article pages of `site` that have no article row: what a crawl killed between
+        preserving a page and storing its extraction left behind."""
+        sql = ("SELECT id, url, final_url FROM pages p WHERE kind = 'article' AND site IS ? AND id IN "
+               "(SELECT max(id) FROM pages WHERE kind = 'article' AND site IS ? GROUP BY url) "
+               "AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.page_id = p.id) ORDER BY id")
+        return list(self.db.query(sql, [site, site]))
+
     def known_urls(self, site: str | None = None) -> set[str]:
         """URLs already preserved (optionally for one site): what an incremental crawl can skip."""
         if site:

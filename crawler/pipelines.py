@@ -81,6 +81,12 @@ class ArchivePipeline:
                          "extracted; run `cchc reextract` later", self.extractor_spec, exc)
             self.crawler.stats.inc_value("cchc/extractor_missing")
             self.extract = None
+            return
+        # pages preserved by an earlier crawl that was killed before their extraction was stored
+        site_config = spider.config.as_dict() if spider.config is not None else None
+        for page in self.archive.unextracted_article_pages(spider.site_name):
+            await self.extract_and_save(self.archive.page_body(page["id"]), page["final_url"] or page["url"],
+                                        site_config, page["id"], spider.site_name)
 
     async def close_spider(self) -> None:
         """Release the archive connection."""
@@ -101,21 +107,31 @@ class ArchivePipeline:
         summary["page_id"] = page_id
         if item["kind"] != "article" or self.extract is None:
             return summary
+        article_id = await self.extract_and_save(item["body"], item["final_url"], item.get("site_config"),
+                                                 page_id, item["site"])
+        if article_id is not None:
+            summary["article_id"] = article_id
+        return summary
+
+    async def extract_and_save(self, body: bytes, url: str, site_config: dict | None, page_id: int,
+                               site: str) -> int | None:
+        """Extract one article page in a worker thread, store the record; return the article id
+        (None when extraction failed: the page stays preserved for `cchc reextract`)."""
+        stats = self.crawler.stats
+        assert self.archive is not None and self.extract is not None
         try:
-            record = await maybe_deferred_to_future(deferToThread(
-                self.extract, item["body"], url=item["final_url"], site=item.get("site_config")))
+            record = await maybe_deferred_to_future(deferToThread(self.extract, body, url=url, site=site_config))
         except Exception as exc:  # one bad page must not stop the crawl; the page is preserved
-            logger.error("extraction failed for %s: %r", item["final_url"], exc)
+            logger.error("extraction failed for %s: %r", url, exc)
             stats.inc_value("cchc/extract_errors")
-            self.crawler.spider.note_error(f"extraction failed for {item['final_url']}: {exc!r}")
-            return summary
+            self.crawler.spider.note_error(f"extraction failed for {url}: {exc!r}")
+            return None
         if not isinstance(record, dict):
             stats.inc_value("cchc/extract_errors")
-            return summary
-        record.setdefault("url", item["final_url"])
+            return None
         if not record.get("url"):
-            record["url"] = item["final_url"]
-        summary["article_id"] = self.archive.save_article(
-            record, page_id=page_id, site=item["site"], extractor_version=self.extractor_version)
+            record["url"] = url
+        article_id = self.archive.save_article(record, page_id=page_id, site=site,
+                                               extractor_version=self.extractor_version)
         stats.inc_value("cchc/articles")
-        return summary
+        return article_id
