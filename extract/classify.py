@@ -33,8 +33,12 @@ _LEAD_SENTENCES = 6
 
 
 def _lead(text: str, n: int = _LEAD_SENTENCES) -> list[str]:
+    return [fold(sentence) for sentence in _lead_nfc(text, n)]
+
+
+def _lead_nfc(text: str, n: int = _LEAD_SENTENCES) -> list[str]:
     text = nfc(text)[:6000]
-    return [fold(text[s:e]) for s, e in sentence_spans(text)[:n]]
+    return [text[s:e] for s, e in sentence_spans(text)[:n]]
 
 
 def _type_in(window: str, bare: bool) -> str | None:
@@ -103,6 +107,18 @@ _OFF_TOPIC = re.compile(r"\b(quoc phong|an ninh|thi dua|khen thuong|van thu|luu 
 _NON_TRAIN_EVENT = re.compile(r"\b(tong ket|so ket|cong bo|kiem tra|giao ban|hop ban chi dao|trien khai nhiem vu|"
                               r"doi thoai|khen thuong|ky niem|tiep xuc|phat dong|ra mat)\b")
 _ORGANISE = re.compile(r"\b(to chuc|khai mac|khai giang|mo|dien ra|tham gia|tham du|phoi hop|bat dau)\b")
+# A training that is only planned or promised ("Sở Nội vụ sẽ tham mưu tổ chức các lớp tập huấn",
+# "Kế hoạch giao Sở Nội vụ chủ trì tổ chức 04 lớp") is not reported. Matched on NFC text, because
+# folding would confuse "sẽ" (will) with "sẻ" (chia sẻ).
+_PLANNED = re.compile(r"(?<!\w)(sẽ|dự kiến|kế hoạch giao|giao cho|giao sở|phấn đấu|chuẩn bị|đề nghị|đề xuất|"
+                      r"yêu cầu|trong thời gian tới|thời gian tới|sắp tới|năm tới|cần tổ chức|tiếp tục tổ chức)(?!\w)",
+                      re.IGNORECASE)
+_REPORTED = re.compile(r"(?<!\w)(đã tổ chức|đã khai mạc|đã diễn ra|vừa tổ chức|vừa qua|đã mở)(?!\w)", re.IGNORECASE)
+
+
+def _planned_only(sentence: str) -> bool:
+    """A sentence that plans or promises a training rather than reporting one held."""
+    return bool(_PLANNED.search(sentence)) and not _REPORTED.search(sentence)
 
 
 def is_relevant(title: str | None, text: str | None) -> bool:
@@ -117,7 +133,8 @@ def is_relevant(title: str | None, text: str | None) -> bool:
     if t_train and t_cchc:
         return True
     body_hits = [s for s in lead if _TRAIN_STRONG.search(s) and _CCHC.search(s)]
-    organised = [s for s in body_hits if _ORGANISE.search(s)]
+    planned = {fold(s) for s in _lead_nfc(text or "", 12) if _planned_only(s)}
+    organised = [s for s in body_hits if _ORGANISE.search(s) and s not in planned]
     if t_train:
         if t_off:
             return False
