@@ -16,11 +16,12 @@ shapes common to the CMS families in shared/research/portals.md §1), not knowle
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, urldefrag, urljoin, urlsplit, urlunsplit
 
 from lxml import html as lxml_html
+
+from extract import normalize
 
 # -- vocabulary -------------------------------------------------------------------------------------
 # Menu labels / URL words of news sections (compared after folding: no diacritics, lower case).
@@ -63,10 +64,9 @@ _BLOCKISH = {"div", "p", "table", "ul", "ol", "section", "article", "h1", "h2", 
 
 
 def fold(text: str) -> str:
-    """Lower case, no diacritics, đ→d, blanks collapsed (for label matching)."""
-    text = unicodedata.normalize("NFD", text or "").replace("đ", "d").replace("Đ", "D")
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return re.sub(r"\s+", " ", text).strip().lower()
+    """The search key of `extract.normalize.fold` (no diacritics, đ→d, lower case), with line
+    breaks collapsed too, for matching menu and pager labels."""
+    return re.sub(r"\s+", " ", normalize.fold(text)).strip()
 
 
 def clean_url(url: str) -> str:

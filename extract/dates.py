@@ -2,7 +2,7 @@
 
 `find_event_dates` returns the first and last day of the training itself, not the publication date,
 not the date of a cited document ("Quyết định số 2129/QĐ-UBND ngày 20/8/2013") and not a period
-("giai đoạn 2011- 2020"). `parse_date` / `parse_date_line` read one date from a short string.
+("giai đoạn 2011- 2020"). `parse_date` reads one date from a short string (publication date lines: extract.page).
 
 All patterns are bounded (no nested unbounded repeats), so a 5 MB text is scanned in linear time.
 """
@@ -357,8 +357,3 @@ def parse_date(s: str | None) -> dt.date | None:
             return got
     return None
 
-
-def parse_date_line(s: str | None) -> dt.date | None:
-    """Publication date from a page's date line ("Thứ năm - 30/05/2024 11:24", "Ngày đăng 19/04/2019 |
-    05:20 | View count: 4012", "Cập nhật ngày: 30/07/2020 05:16:15"): the first full date in it."""
-    return parse_date(s)

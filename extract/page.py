@@ -207,7 +207,6 @@ class Page:
     text: str = ""
     date_line: str | None = None
     credits: list[str] = field(default_factory=list)  # byline and source lines as written
-    warnings: list[str] = field(default_factory=list)
 
 
 # --- plain text (the seeds) ---------------------------------------------------------------------
@@ -516,8 +515,6 @@ def parse_html(html: str | bytes, url: str | None = None, selectors: dict | None
     if body is None:
         _drop_tags(soup)
         body = _density_body(soup)
-        if body is not None:
-            page.warnings.append("body found by text density")
     if body is None:
         return page
     _strip_chrome(body)

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import seed_bodies
 
-from extract.dates import find_event_dates, parse_date, parse_date_line
+from extract.dates import find_event_dates, parse_date
 
 HERE = Path(__file__).resolve().parent
 CASES = json.loads((HERE / "fixtures" / "event_dates_cases.json").read_text(encoding="utf-8"))["cases"]
@@ -63,6 +63,6 @@ def test_parse_date():
     assert parse_date("2023-06-03") == dt.date(2023, 6, 3)
     assert parse_date("31/2/2020") is None
     assert parse_date("") is None
-    assert parse_date_line("Ngày đăng 19/04/2019 | 05:20 | View count: 4012") == dt.date(2019, 4, 19)
-    assert parse_date_line("Thứ năm - 30/05/2024 11:24") == dt.date(2024, 5, 30)
-    assert parse_date_line("Cập nhật ngày: 30/07/2020 05:16:15") == dt.date(2020, 7, 30)
+    assert parse_date("Ngày đăng 19/04/2019 | 05:20 | View count: 4012") == dt.date(2019, 4, 19)
+    assert parse_date("Thứ năm - 30/05/2024 11:24") == dt.date(2024, 5, 30)
+    assert parse_date("Cập nhật ngày: 30/07/2020 05:16:15") == dt.date(2020, 7, 30)

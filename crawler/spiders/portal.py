@@ -15,7 +15,6 @@ which crawler.pipelines.ArchivePipeline preserves.
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, AsyncIterator, Iterable
 from urllib.parse import urljoin, urlsplit
 
@@ -23,15 +22,11 @@ import scrapy
 from scrapy.http import FormRequest, Request, Response
 from twisted.python.failure import Failure
 
+from cchc.store import utc_now
 from crawler import discovery
 from crawler.sites import SiteConfig, load_site
 
 MAX_MESSAGES = 50
-
-
-def utc_now() -> str:
-    """Current UTC time, ISO 8601 with seconds."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
 def is_html(response: Response) -> bool:
