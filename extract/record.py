@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from extract import classify, dates, documents, officials, quantities, rankings
+from extract.document import Document
 from extract.normalize import person_key
 from extract.page import Page
 
@@ -22,7 +23,8 @@ def _iso_to_date(value: str | None) -> dt.date | None:
 def build_record(page: Page, url: str | None = None, province: str | None = None) -> dict:
     """The schema record for a parsed page. `province` (from the site config) wins over the
     province read from the text."""
-    text = page.text or ""
+    doc = Document(page.text, page.title)  # parsed once, read by every fact finder
+    text = doc.text
     title = page.title or ""
     published = _iso_to_date(page.published_date)
     # the site config's province wins; then the text; then credits ("Thu Hằng (Báo Quảng Ninh)")
