@@ -74,9 +74,6 @@ class LazyArticles:
         k = article_id - FIRST_ID
         return self[self.count - 1 - k] if 0 <= k < self.count else None
 
-    def __contains__(self, article_id: int) -> bool:
-        return 0 <= article_id - FIRST_ID < self.count
-
     @functools.lru_cache(maxsize=2048)
     def _article(self, index: int) -> Article:
         k = self.count - 1 - index          # k = 0 is the oldest article
@@ -98,6 +95,26 @@ class LazyArticles:
         article.path = self.site.article_path(article)
         article.listed_path = self.site.listed_path(article)
         return article
+
+
+class ArticlesById:
+    """`by_id` of a large site: article id → Article, made on demand."""
+
+    def __init__(self, articles: LazyArticles):
+        self.articles = articles
+
+    def get(self, article_id: int) -> Article | None:
+        """The article with this id, or None."""
+        return self.articles.get(article_id)
+
+    def __getitem__(self, article_id: int) -> Article:
+        found = self.articles.get(article_id)
+        if found is None:
+            raise KeyError(article_id)
+        return found
+
+    def __contains__(self, article_id: int) -> bool:
+        return 0 <= article_id - FIRST_ID < self.articles.count
 
 
 def _heavy_chrome(name: str, seed: int) -> tuple[str, str]:
@@ -139,7 +156,7 @@ class LargeSite:
         self.info = json.loads((CONTENT / name / "site.json").read_text(encoding="utf-8"))
         self.info["documents"] = self.info.get("documents", [])
         self.articles = LazyArticles(self, count, _site_seed(seed, name))
-        self.by_id = self.articles
+        self.by_id = ArticlesById(self.articles)
         self.pages = max(1, -(-count // self.page_size))
         self.pdfs = {self._key(self.pdf_prefix + d["file"]): d for d in self.info["documents"]}
         self.chrome_head, self.chrome_foot = _heavy_chrome(name, seed)
@@ -189,6 +206,12 @@ def _large_class(family_cls: type[Site]) -> type:
 def build_large_site(name: str, count: int, seed: int = 1) -> Site:
     """The large replay site `name` (one of LARGE_SITES) with `count` articles."""
     return _large_class(FAMILIES[name])(name, count, seed)
+
+
+def render(site: Site, target: str, host: str = "127.0.0.1") -> bytes:
+    """The body the server sends for `target` (path + query), rendered in this process."""
+    parts = urlsplit(target)
+    return site.route(parts.path or "/", dict(parse_qsl(parts.query, keep_blank_values=True)), host).body
 
 
 def split_sizes(total: int, sites: tuple[str, ...] = LARGE_SITES) -> dict[str, int]:

@@ -2,7 +2,7 @@
 
 Two layers:
 - `pages` keeps every fetched response as it was (URL, final URL, status, headers, body
-  zlib-compressed, fetch time, content hash). It is written as each response arrives and never
+  compressed with a per-site zstd dictionary (store/compress.py), fetch time, content hash). It is written as each response arrives and never
   rewritten, so a crawl killed at any moment loses nothing that was committed.
 - `articles` and the fact tables (`appearances`, `people`, `rankings`, `documents`) are derived from
   pages by `extract/`; `save_article` replaces an article's facts in one transaction, so running the
@@ -18,13 +18,13 @@ import hashlib
 import json
 import re
 import sqlite3
-import zlib
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
 from extract.normalize import fold, person_key
+from store.compress import BodyCodec
 from store.provinces import province_now
 from store.records import iter_records
 
@@ -88,6 +88,7 @@ class Archive:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             self.db = sqlite_utils.Database(conn)
+            self.codec = BodyCodec(conn)
             if create:
                 self.ensure_schema()
             elif "pages" not in self.db.table_names():
@@ -151,6 +152,7 @@ class Archive:
                                       create_triggers=True)
         if "people_fts" not in db.table_names():
             db["people"].enable_fts(["name", "name_folded"], tokenize=FTS_TOKENIZE, create_triggers=True)
+        self.codec.ensure_schema()
         for extension in SCHEMA_EXTENSIONS:
             extension(db)
         db.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)
@@ -174,13 +176,17 @@ class Archive:
         content_type = next((v[0] for k, v in header_map.items() if k.lower() == "content-type"), None)
         with self.db.conn:
             table = self.db["pages"]
+            blob, encoding, dictionary_id = self.codec.encode(body, site)
             table.insert({
                 "url": url, "final_url": final_url or url, "status": status,
-                "headers": json.dumps(header_map, ensure_ascii=False), "body": zlib.compress(body, 6),
-                "body_encoding": "zlib", "content_type": content_type, "content_length": len(body),
-                "content_hash": digest, "fetched_at": now, "last_seen_at": now, "site": site, "kind": kind,
+                "headers": json.dumps(header_map, ensure_ascii=False), "body": blob,
+                "body_encoding": encoding, "dictionary_id": dictionary_id, "content_type": content_type,
+                "content_length": len(body), "content_hash": digest, "fetched_at": now, "last_seen_at": now,
+                "site": site, "kind": kind,
             })
-            return table.last_pk
+            page_id = table.last_pk
+        self.codec.after_insert(site)
+        return page_id
 
     def page_id(self, url: str, digest: str | None = None) -> int | None:
         """Id of the stored page for `url` (with that content hash, if given; else the latest)."""
@@ -192,11 +198,7 @@ class Archive:
 
     def page_body(self, page_id: int) -> bytes:
         """The raw body of a stored page, decompressed."""
-        row = self.db.execute("SELECT body, body_encoding FROM pages WHERE id = ?", [page_id]).fetchone()
-        if row is None:
-            raise KeyError(page_id)
-        body, encoding = row
-        return zlib.decompress(body) if encoding == "zlib" else body
+        return self.codec.read(page_id)
 
     def iter_pages(self, kind: str | None = "article") -> Iterator[dict]:
         """Stored pages (latest version of each URL), without bodies, oldest first."""
