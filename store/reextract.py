@@ -1,0 +1,175 @@
+"""Re-extraction at archive scale: every core extracts, the parent writes in large transactions.
+
+    from store.reextract import reextract
+    result = reextract("archive.db", site_config=lambda name: None)
+
+The page ids to rebuild are split into chunks; a pool of worker processes (fork: the extractor and
+its lexicons are loaded once, before forking) reads each chunk's bodies through its own read
+connection, runs the extractor and sends back records. The parent is the only writer: it stores
+records `BATCH` at a time, each batch one transaction, so a kill loses at most one batch and a
+second run resumes where the first stopped. A row counts as done when its `extractor_version` is
+the current one: the extract package's `__version__` plus a fingerprint of its source and data
+files, so changed extractors re-extract everything even when nobody bumped the version.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import multiprocessing
+import os
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+CHUNK = 64      # pages per task sent to a worker
+BATCH = 1000    # records per write transaction in the parent
+
+
+@dataclass
+class ReextractResult:
+    """What a run did: pages rebuilt, failed, skipped as already current; seconds taken."""
+
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+
+def extractor_version(extractor: str = "extract:extract_html") -> str:
+    """`<package __version__>+<12 hex of a hash of the package's .py and data files>`."""
+    module_name = extractor.partition(":")[0]
+    package = importlib.import_module(module_name.split(".")[0])
+    root = Path(package.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".txt", ".json", ".csv", ".yaml")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return f"{getattr(package, '__version__', '0')}+{digest.hexdigest()[:12]}"
+
+
+def pages_to_extract(conn: sqlite3.Connection, version: str, everything: bool = False) -> tuple[list[tuple], int]:
+    """([(page id, url, final_url, site)] of the latest version of every article page still to
+    extract, number skipped because its article is already at `version`)."""
+    rows = conn.execute(
+        "SELECT p.id, p.url, p.final_url, p.site, a.extractor_version, a.page_id FROM pages p "
+        "LEFT JOIN articles a ON a.url = p.url "
+        "WHERE p.id IN (SELECT max(id) FROM pages WHERE kind = 'article' GROUP BY url) ORDER BY p.id").fetchall()
+    todo = [r[:4] for r in rows if everything or r[4] != version or r[5] != r[0]]
+    return todo, len(rows) - len(todo)
+
+
+# -- worker side ---------------------------------------------------------------------------------
+_WORKER: dict = {}
+
+
+def _init_worker(db_path: str, extractor: str, configs: dict) -> None:
+    from store.compress import BodyCodec
+
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=60)
+    module_name, _, func_name = extractor.partition(":")
+    _WORKER.update(conn=conn, codec=BodyCodec(conn), configs=configs,
+                   extract=getattr(importlib.import_module(module_name), func_name))
+
+
+def _extract_chunk(chunk: list[tuple]) -> list[tuple]:
+    """[(page id, url, site, record | None, error | None)] for one chunk of pages."""
+    codec, extract, configs = _WORKER["codec"], _WORKER["extract"], _WORKER["configs"]
+    out = []
+    for page_id, url, final_url, site in chunk:
+        try:
+            record = extract(codec.read(page_id), url=final_url or url, site=configs.get(site))
+            if not isinstance(record, dict):
+                raise TypeError(f"extractor returned {type(record).__name__}")
+            if not record.get("url"):
+                record["url"] = final_url or url
+            out.append((page_id, url, site, record, None))
+        except Exception as exc:  # one bad page must not stop the rebuild; it stays preserved
+            out.append((page_id, url, site, None, f"{url}: {exc!r}"))
+    return out
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+# -- parent side -----------------------------------------------------------------------------------
+def reextract(db_path: str | os.PathLike, site_config: Callable[[str | None], dict | None] = lambda name: None,
+              workers: int | None = None, everything: bool = False, extractor: str = "extract:extract_html",
+              progress: Callable[[int, int], None] | None = None) -> ReextractResult:
+    """Rebuild articles and facts from the preserved article pages of the archive at `db_path`.
+
+    `site_config(name)` gives a site's config dict (selectors) or None; `workers` defaults to every
+    core; `everything` re-extracts rows already at the current version; `progress(done, total)`
+    is called after each stored chunk."""
+    from store import Archive
+
+    start = time.perf_counter()
+    version = extractor_version(extractor)
+    archive = Archive(db_path)
+    result = ReextractResult()
+    try:
+        todo, result.skipped = pages_to_extract(archive.db.conn, version, everything)
+        configs = {site: site_config(site) for site in {row[3] for row in todo}}
+        workers = max(1, workers or os.cpu_count() or 1)
+        total = len(todo)
+        if progress:
+            progress(0, total)
+        if not todo:
+            return result
+        _warm(extractor)
+        pending: list[tuple] = []
+        tasks = _chunks(todo, CHUNK)
+        if workers == 1:
+            _init_worker(str(db_path), extractor, configs)
+            results = map(_extract_chunk, tasks)
+            pool = None
+        else:
+            pool = multiprocessing.get_context("fork").Pool(workers, _init_worker, (str(db_path), extractor, configs))
+            results = pool.imap_unordered(_extract_chunk, tasks)
+        try:
+            for chunk in results:
+                pending.extend(chunk)
+                if len(pending) >= BATCH:
+                    _store(archive, pending, version, result)
+                    pending = []
+                if progress:
+                    progress(result.done + result.failed + len(pending), total)
+            _store(archive, pending, version, result)
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+        if progress:
+            progress(result.done + result.failed, total)
+        return result
+    finally:
+        archive.close()
+        result.seconds = time.perf_counter() - start
+
+
+def _warm(extractor: str) -> None:
+    """Import the extractor and run it once, so forked workers share its loaded lexicons."""
+    module_name, _, func_name = extractor.partition(":")
+    func = getattr(importlib.import_module(module_name), func_name)
+    try:
+        func(b"<html><head><title>t</title></head><body><p>Ngày 1/1/2024, Sở Nội vụ tổ chức lớp bồi dưỡng.</p></body></html>",
+             url="http://127.0.0.1/warm", site=None)
+    except Exception:
+        pass
+
+
+def _store(archive, items: list[tuple], version: str, result: ReextractResult) -> None:
+    """Write one batch of worker results in one transaction."""
+    with archive.batch():
+        for page_id, url, site, record, error in items:
+            if record is None:
+                result.failed += 1
+                if len(result.errors) < 20:
+                    result.errors.append(error)
+                continue
+            archive.save_article(record, page_id=page_id, site=site, extractor_version=version)
+            result.done += 1
