@@ -147,6 +147,22 @@ class Archive:
             }, pk="id", foreign_keys=[("article_id", "articles", "id")])
             db["documents"].create_index(["article_id"])
             db["documents"].create_index(["number"])
+        if "fetch_log" not in db.table_names():
+            # one row per (site, URL): the latest failure, how many attempts it took, how many crawls saw it
+            db["fetch_log"].create({"id": int, "url": str, "site": str, "error": str, "status": int,
+                                    "attempts": int, "times": int, "first_logged_at": str, "logged_at": str},
+                                   pk="id", not_null={"site", "url"}, defaults={"site": "", "times": 1})
+            db["fetch_log"].create_index(["site", "url"], unique=True)
+        if "article_links" not in db.table_names():
+            # another URL of an article already stored: the same bytes, or a page naming it canonical
+            db["article_links"].create({"url": str, "article_id": int, "page_id": int, "reason": str,
+                                        "linked_at": str}, pk="url",
+                                       foreign_keys=[("article_id", "articles", "id"), ("page_id", "pages", "id")])
+            db["article_links"].create_index(["article_id"])
+        pages_columns = set(db["pages"].columns_dict)
+        for column in ("charset", "charset_source"):
+            if column not in pages_columns:  # archives written before the encoding was recorded
+                db["pages"].add_column(column, str)
         if "articles_fts" not in db.table_names():
             db["articles"].enable_fts(["title", "text", "search_text"], tokenize=FTS_TOKENIZE,
                                       create_triggers=True)
@@ -187,6 +203,53 @@ class Archive:
             page_id = table.last_pk
         self.codec.after_insert(site)
         return page_id
+
+    def set_page_charset(self, page_id: int, encoding: str, source: str) -> None:
+        """Record which encoding a page was read in and which witness chose it (header, bom,
+        meta, detector, fallback); committed with the next write."""
+        self.db.execute("UPDATE pages SET charset = ?, charset_source = ? WHERE id = ?", [encoding, source, page_id])
+
+    def set_page_kind(self, page_id: int, kind: str) -> None:
+        """Change what a preserved page is taken for (an article-shaped soft 404 is `other`)."""
+        with self.db.conn:
+            self.db.execute("UPDATE pages SET kind = ? WHERE id = ?", [kind, page_id])
+
+    def page_content_type(self, page_id: int) -> str | None:
+        """The Content-Type a stored page was served with."""
+        row = self.db.execute("SELECT content_type FROM pages WHERE id = ?", [page_id]).fetchone()
+        return row[0] if row else None
+
+    def log_fetch(self, url: str, error: str, attempts: int = 1, site: str | None = None,
+                  status: int | None = None) -> None:
+        """Record a fetch that did not give a usable page (network error, HTTP error, refused
+        redirect, oversized body, not an article after all …)."""
+        now = utc_now()
+        with self.db.conn:
+            self.db.execute(
+                "INSERT INTO fetch_log (url, site, error, status, attempts, times, first_logged_at, logged_at) "
+                "VALUES (?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT (site, url) DO UPDATE SET error = excluded.error, "
+                "status = excluded.status, attempts = excluded.attempts, times = times + 1, "
+                "logged_at = excluded.logged_at", [url, site or "", error[:500], status, attempts, now, now])
+
+    def article_with_content(self, digest: str, url: str) -> int | None:
+        """Id of an article stored from a page with exactly these bytes under another URL."""
+        row = self.db.execute(
+            "SELECT a.id FROM articles a JOIN pages p ON p.id = a.page_id WHERE p.content_hash = ? "
+            "AND a.url != ? ORDER BY a.id LIMIT 1", [digest, url]).fetchone()
+        return row[0] if row else None
+
+    def article_id(self, url: str) -> int | None:
+        """Id of the article stored under `url`, or of the article `url` is linked to."""
+        row = self.db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
+        if row is None:
+            row = self.db.execute("SELECT article_id FROM article_links WHERE url = ?", [url]).fetchone()
+        return row[0] if row else None
+
+    def link_article(self, url: str, article_id: int, page_id: int | None, reason: str) -> None:
+        """Record `url` as another address of an article (not a second article)."""
+        with self.db.conn:
+            self.db["article_links"].upsert({"url": url, "article_id": article_id, "page_id": page_id,
+                                             "reason": reason, "linked_at": utc_now()}, pk="url")
 
     def page_id(self, url: str, digest: str | None = None) -> int | None:
         """Id of the stored page for `url` (with that content hash, if given; else the latest)."""
