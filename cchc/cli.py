@@ -146,18 +146,31 @@ def extract_file(path: str, url: str | None, site_name: str | None) -> None:
 
 @cli.command()
 @db_option
-def reextract(db_path: str) -> None:
-    """Rebuild every article and fact from the preserved pages, offline.
+@click.option("--workers", type=click.IntRange(1, 256), help="Extraction processes (default: every core).")
+@click.option("--resume", is_flag=True, help="Skip articles already extracted by the current extractor code.")
+def reextract(db_path: str, workers: int | None, resume: bool) -> None:
+    """Rebuild every article and fact from the preserved pages, offline, on every core.
 
     \b
     Example:
         cchc reextract --db archive.db
+        cchc reextract --db archive.db --resume     # after an interrupted run
     """
     from cchc.reextract import reextract_all
 
     archive = _open_archive(db_path)
-    done, failed = reextract_all(archive)
-    archive.close()
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="Re-extracting", file=sys.stderr, show_pos=True)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    done, failed = reextract_all(archive, workers=workers, everything=not resume, progress=progress)
+    if bar is not None:
+        bar.__exit__(None, None, None)
     click.echo(f"Re-extracted {done} articles from preserved pages ({failed} failed).")
     if failed:
         sys.exit(1)

@@ -20,23 +20,15 @@ def site_config(name: str | None) -> dict | None:
         return None
 
 
-def reextract_all(archive: Archive) -> tuple[int, int]:
-    """Re-run extraction on the latest preserved version of every article page.
-    Returns (articles rebuilt, pages that failed)."""
-    import extract
+def reextract_all(archive: Archive, workers: int | None = None, everything: bool = True,
+                  progress=None) -> tuple[int, int]:
+    """Re-run extraction on the latest preserved version of every article page, on every core
+    (store.reextract). Returns (articles rebuilt, pages that failed)."""
+    from store.reextract import reextract
 
-    configs: dict[str | None, dict | None] = {}
-    done = failed = 0
-    for page in archive.iter_pages(kind="article"):
-        if page["site"] not in configs:
-            configs[page["site"]] = site_config(page["site"])
-        try:
-            record = extract.extract_html(archive.page_body(page["id"]), url=page["final_url"] or page["url"],
-                                          site=configs[page["site"]])
-            archive.save_article(record, page_id=page["id"], site=page["site"],
-                                 extractor_version=extract.__version__)
-            done += 1
-        except Exception:  # one bad page must not stop the rebuild; it stays preserved
-            log.exception("re-extraction failed for %s", page["url"])
-            failed += 1
-    return done, failed
+    path = archive.path
+    archive.close()  # the engine opens its own connections (one writer, one reader per worker)
+    result = reextract(path, site_config=site_config, workers=workers, everything=everything, progress=progress)
+    for error in result.errors:
+        log.error("re-extraction failed for %s", error)
+    return result.done, result.failed

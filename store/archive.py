@@ -13,6 +13,7 @@ Search: `articles_fts` and `people_fts` index the text as written and a folded c
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -75,6 +76,33 @@ def person_scope(title: str | None, province: str | None) -> str:
     return province or "?"
 
 
+def article_row(record: dict, page_id: int | None = None, site: str | None = None,
+                extractor_version: str = "") -> dict:
+    """The `articles` row of an extracted record (pure: re-extraction builds it in its workers)."""
+    url = record.get("url")
+    if not url:
+        raise ValueError("an archived article needs a URL")
+    evidence = record.get("evidence") or {}
+    learners = record.get("learners") or {}
+    published = record.get("published_date")
+    event_start = record.get("event_start")
+    return {
+        "url": url, "page_id": page_id, "site": site, "province": record.get("province"),
+        "province_now": province_now(record.get("province")), "title": record.get("title"),
+        "published_date": published, "published_year": int(published[:4]) if published else None,
+        "author": record.get("author"), "text": record.get("text") or "",
+        "relevant": int(bool(record.get("relevant"))), "event_type": record.get("event_type"),
+        "event_start": event_start, "event_end": record.get("event_end"),
+        "event_year": int((event_start or published or "")[:4]) if (event_start or published) else None,
+        "event_evidence": evidence.get("event_dates"),
+        "learners_count": learners.get("count"), "learners_qualifier": learners.get("qualifier"),
+        "learners_text": learners.get("text"), "learners_evidence": evidence.get("learners"),
+        "venues_count": record.get("venues_count"), "venues_evidence": evidence.get("venues"),
+        "search_text": fold(f"{record.get('title') or ''}\n{record.get('text') or ''}"),
+        "extracted_at": utc_now(), "extractor_version": extractor_version,
+    }
+
+
 class Archive:
     """An archive database: open (creating the schema if needed), write pages and articles, read back."""
 
@@ -89,6 +117,7 @@ class Archive:
             conn.execute("PRAGMA foreign_keys=ON")
             self.db = sqlite_utils.Database(conn)
             self.codec = BodyCodec(conn)
+            self._batching = False
             if create:
                 self.ensure_schema()
             elif "pages" not in self.db.table_names():
@@ -300,93 +329,93 @@ class Archive:
         self.db.conn.commit()
 
     # -- articles -------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group many `save_article` calls into one transaction (committed at the end, rolled
+        back whole on an exception): what `cchc reextract` writes with."""
+        if self._batching:
+            yield
+            return
+        self._batching = True
+        try:
+            with self.db.conn:
+                yield
+        finally:
+            self._batching = False
+
+    def _transaction(self):
+        return contextlib.nullcontext() if self._batching else self.db.conn
+
     def save_article(self, record: dict, page_id: int | None = None, site: str | None = None,
-                     extractor_version: str = "") -> int:
-        """Insert or replace one extracted article (keyed by URL) and all its facts; return its id."""
-        url = record.get("url")
-        if not url:
-            raise ValueError("an archived article needs a URL")
-        evidence = record.get("evidence") or {}
-        learners = record.get("learners") or {}
-        published = record.get("published_date")
-        event_start = record.get("event_start")
-        row = {
-            "url": url, "page_id": page_id, "site": site, "province": record.get("province"),
-            "province_now": province_now(record.get("province")), "title": record.get("title"),
-            "published_date": published, "published_year": int(published[:4]) if published else None,
-            "author": record.get("author"), "text": record.get("text") or "",
-            "relevant": int(bool(record.get("relevant"))), "event_type": record.get("event_type"),
-            "event_start": event_start, "event_end": record.get("event_end"),
-            "event_year": int((event_start or published or "")[:4]) if (event_start or published) else None,
-            "event_evidence": evidence.get("event_dates"),
-            "learners_count": learners.get("count"), "learners_qualifier": learners.get("qualifier"),
-            "learners_text": learners.get("text"), "learners_evidence": evidence.get("learners"),
-            "venues_count": record.get("venues_count"), "venues_evidence": evidence.get("venues"),
-            "search_text": fold(f"{record.get('title') or ''}\n{record.get('text') or ''}"),
-            "extracted_at": utc_now(), "extractor_version": extractor_version,
-        }
-        with self.db.conn:
-            old = self.db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
+                     extractor_version: str = "", row: dict | None = None) -> int:
+        """Insert or replace one extracted article (keyed by URL) and all its facts; return its id.
+        `row` is `article_row(...)` of the same arguments when the caller computed it already."""
+        row = row or article_row(record, page_id, site, extractor_version)
+        url = row["url"]
+        columns = list(row)
+        with self._transaction():
+            conn = self.db.conn
+            old = conn.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
             former_people: list[int] = []
             if old:
                 article_id = old[0]
                 former_people = self._delete_facts(article_id)
-                self.db["articles"].update(article_id, row)
+                conn.execute(f"UPDATE articles SET {', '.join(f'[{c}] = ?' for c in columns)} WHERE id = ?",
+                             [row[c] for c in columns] + [article_id])
             else:
-                article_id = self.db["articles"].insert(row).last_pk
+                article_id = conn.execute(
+                    f"INSERT INTO articles ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' * len(columns))})",
+                    [row[c] for c in columns]).lastrowid
             self._insert_facts(article_id, record)
             self._drop_orphan_people(former_people)
         return article_id
 
     def _delete_facts(self, article_id: int) -> list[int]:
         """Delete an article's facts; return the ids of the people it mentioned."""
-        people = [r[0] for r in self.db.execute(
+        people = [r[0] for r in self.db.conn.execute(
             "SELECT DISTINCT person_id FROM appearances WHERE article_id = ?", [article_id])]
         for table in ("appearances", "rankings", "documents"):
-            self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
+            self.db.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
         return people
 
     def _drop_orphan_people(self, candidates: list[int]) -> None:
         """Delete those of `candidates` who no longer appear in any article (a re-extraction may
         drop a name); only they can have become orphans."""
         for person_id in candidates:
-            self.db.execute("DELETE FROM people WHERE id = ? AND NOT EXISTS "
-                            "(SELECT 1 FROM appearances WHERE person_id = ?)", [person_id, person_id])
+            self.db.conn.execute("DELETE FROM people WHERE id = ? AND NOT EXISTS "
+                                 "(SELECT 1 FROM appearances WHERE person_id = ?)", [person_id, person_id])
 
     def _insert_facts(self, article_id: int, record: dict) -> None:
+        conn = self.db.conn
         province = record.get("province")
+        appearances = []
         for official in record.get("officials") or []:
             person_id = self._person_id(official["name"], person_scope(official.get("title"), province))
-            mentions = official.get("mentions") or [official]
-            for mention in mentions:
-                self.db["appearances"].insert({
-                    "person_id": person_id, "article_id": article_id,
-                    "name_as_written": mention.get("name_as_written") or official["name"],
-                    "title": mention.get("title") or official.get("title"),
-                    "honorific": mention.get("honorific") or official.get("honorific"),
-                    "evidence": mention.get("evidence") or official.get("evidence"),
-                    "span_start": mention.get("start"), "span_end": mention.get("end"),
-                })
-        for ranking in record.get("rankings") or []:
-            self.db["rankings"].insert({
-                "article_id": article_id, "index_name": ranking.get("index"), "year": ranking.get("year"),
-                "rank": ranking.get("rank"), "total": ranking.get("total"), "change": ranking.get("change"),
-                "subject": ranking.get("subject"), "score": ranking.get("score"),
-                "evidence": ranking.get("evidence"),
-            })
-        for document in record.get("documents") or []:
-            self.db["documents"].insert({
-                "article_id": article_id, "number": document.get("number"), "kind": document.get("kind"),
-                "date": document.get("date"), "evidence": document.get("evidence"),
-            })
+            for mention in official.get("mentions") or [official]:
+                appearances.append((
+                    person_id, article_id, mention.get("name_as_written") or official["name"],
+                    mention.get("title") or official.get("title"),
+                    mention.get("honorific") or official.get("honorific"),
+                    mention.get("evidence") or official.get("evidence"), mention.get("start"), mention.get("end")))
+        conn.executemany("INSERT INTO appearances (person_id, article_id, name_as_written, title, honorific, "
+                         "evidence, span_start, span_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", appearances)
+        conn.executemany(
+            "INSERT INTO rankings (article_id, index_name, year, rank, total, change, subject, score, evidence) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(article_id, r.get("index"), r.get("year"), r.get("rank"), r.get("total"), r.get("change"),
+              r.get("subject"), r.get("score"), r.get("evidence")) for r in record.get("rankings") or []])
+        conn.executemany(
+            "INSERT INTO documents (article_id, number, kind, date, evidence) VALUES (?, ?, ?, ?, ?)",
+            [(article_id, d.get("number"), d.get("kind"), d.get("date"), d.get("evidence"))
+             for d in record.get("documents") or []])
 
     def _person_id(self, name: str, scope: str) -> int:
         key = f"{person_key(name)}|{scope}"
-        row = self.db.execute("SELECT id FROM people WHERE key = ?", [key]).fetchone()
+        row = self.db.conn.execute("SELECT id FROM people WHERE key = ?", [key]).fetchone()
         if row:
             return row[0]
-        return self.db["people"].insert({"key": key, "name": name, "name_folded": fold(name),
-                                         "scope": scope}).last_pk
+        return self.db.conn.execute("INSERT INTO people (key, name, name_folded, scope) VALUES (?, ?, ?, ?)",
+                                    [key, name, fold(name), scope]).lastrowid
 
     def counts(self) -> dict[str, int]:
         """Row count of every table (FTS shadow tables left out)."""

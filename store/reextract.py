@@ -54,10 +54,11 @@ def pages_to_extract(conn: sqlite3.Connection, version: str, everything: bool = 
     """([(page id, url, final_url, site)] of the latest version of every article page still to
     extract, number skipped because its article is already at `version`)."""
     rows = conn.execute(
-        "SELECT p.id, p.url, p.final_url, p.site, a.extractor_version, a.page_id FROM pages p "
-        "LEFT JOIN articles a ON a.url = p.url "
-        "WHERE p.id IN (SELECT max(id) FROM pages WHERE kind = 'article' GROUP BY url) ORDER BY p.id").fetchall()
-    todo = [r[:4] for r in rows if everything or r[4] != version or r[5] != r[0]]
+        "SELECT p.id, p.url, p.final_url, p.site, max(a.extractor_version = ?) FROM pages p "
+        "LEFT JOIN articles a ON a.page_id = p.id "
+        "WHERE p.id IN (SELECT max(id) FROM pages WHERE kind = 'article' GROUP BY url) GROUP BY p.id ORDER BY p.id",
+        [version]).fetchall()
+    todo = [r[:4] for r in rows if everything or not r[4]]
     return todo, len(rows) - len(todo)
 
 
@@ -65,17 +66,19 @@ def pages_to_extract(conn: sqlite3.Connection, version: str, everything: bool = 
 _WORKER: dict = {}
 
 
-def _init_worker(db_path: str, extractor: str, configs: dict) -> None:
+def _init_worker(db_path: str, extractor: str, configs: dict, version: str) -> None:
     from store.compress import BodyCodec
 
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=60)
     module_name, _, func_name = extractor.partition(":")
-    _WORKER.update(conn=conn, codec=BodyCodec(conn), configs=configs,
+    _WORKER.update(conn=conn, codec=BodyCodec(conn), configs=configs, version=version,
                    extract=getattr(importlib.import_module(module_name), func_name))
 
 
 def _extract_chunk(chunk: list[tuple]) -> list[tuple]:
-    """[(page id, url, site, record | None, error | None)] for one chunk of pages."""
+    """[(page id, url, site, record | None, articles row | None, error | None)] for one chunk."""
+    from store.archive import article_row
+
     codec, extract, configs = _WORKER["codec"], _WORKER["extract"], _WORKER["configs"]
     out = []
     for page_id, url, final_url, site in chunk:
@@ -85,9 +88,10 @@ def _extract_chunk(chunk: list[tuple]) -> list[tuple]:
                 raise TypeError(f"extractor returned {type(record).__name__}")
             if not record.get("url"):
                 record["url"] = final_url or url
-            out.append((page_id, url, site, record, None))
+            row = article_row(record, page_id, site, _WORKER["version"])
+            out.append((page_id, url, site, record, row, None))
         except Exception as exc:  # one bad page must not stop the rebuild; it stays preserved
-            out.append((page_id, url, site, None, f"{url}: {exc!r}"))
+            out.append((page_id, url, site, None, None, f"{url}: {exc!r}"))
     return out
 
 
@@ -99,12 +103,13 @@ def _chunks(items: list, size: int) -> Iterator[list]:
 # -- parent side -----------------------------------------------------------------------------------
 def reextract(db_path: str | os.PathLike, site_config: Callable[[str | None], dict | None] = lambda name: None,
               workers: int | None = None, everything: bool = False, extractor: str = "extract:extract_html",
-              progress: Callable[[int, int], None] | None = None) -> ReextractResult:
+              progress: Callable[[int, int], None] | None = None, batch: int = BATCH,
+              chunk: int = CHUNK) -> ReextractResult:
     """Rebuild articles and facts from the preserved article pages of the archive at `db_path`.
 
     `site_config(name)` gives a site's config dict (selectors) or None; `workers` defaults to every
     core; `everything` re-extracts rows already at the current version; `progress(done, total)`
-    is called after each stored chunk."""
+    is called after each chunk of `chunk` pages arrives; `batch` records are written per transaction."""
     from store import Archive
 
     start = time.perf_counter()
@@ -122,18 +127,18 @@ def reextract(db_path: str | os.PathLike, site_config: Callable[[str | None], di
             return result
         _warm(extractor)
         pending: list[tuple] = []
-        tasks = _chunks(todo, CHUNK)
+        tasks = _chunks(todo, chunk)
         if workers == 1:
-            _init_worker(str(db_path), extractor, configs)
+            _init_worker(str(db_path), extractor, configs, version)
             results = map(_extract_chunk, tasks)
             pool = None
         else:
-            pool = multiprocessing.get_context("fork").Pool(workers, _init_worker, (str(db_path), extractor, configs))
+            pool = multiprocessing.get_context("fork").Pool(workers, _init_worker, (str(db_path), extractor, configs, version))
             results = pool.imap_unordered(_extract_chunk, tasks)
         try:
             for chunk in results:
                 pending.extend(chunk)
-                if len(pending) >= BATCH:
+                if len(pending) >= batch:
                     _store(archive, pending, version, result)
                     pending = []
                 if progress:
@@ -156,7 +161,8 @@ def _warm(extractor: str) -> None:
     module_name, _, func_name = extractor.partition(":")
     func = getattr(importlib.import_module(module_name), func_name)
     try:
-        func(b"<html><head><title>t</title></head><body><p>Ngày 1/1/2024, Sở Nội vụ tổ chức lớp bồi dưỡng.</p></body></html>",
+        func("<html><head><title>t</title></head><body><p>Ngày 1/1/2024, Sở Nội vụ tổ chức lớp bồi dưỡng.</p>"
+             "</body></html>".encode(),
              url="http://127.0.0.1/warm", site=None)
     except Exception:
         pass
@@ -165,11 +171,11 @@ def _warm(extractor: str) -> None:
 def _store(archive, items: list[tuple], version: str, result: ReextractResult) -> None:
     """Write one batch of worker results in one transaction."""
     with archive.batch():
-        for page_id, url, site, record, error in items:
+        for page_id, url, site, record, row, error in items:
             if record is None:
                 result.failed += 1
                 if len(result.errors) < 20:
                     result.errors.append(error)
                 continue
-            archive.save_article(record, page_id=page_id, site=site, extractor_version=version)
+            archive.save_article(record, page_id=page_id, site=site, extractor_version=version, row=row)
             result.done += 1
