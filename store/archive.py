@@ -219,17 +219,17 @@ class Archive:
             return existing
         header_map = {str(k): v if isinstance(v, list) else [v] for k, v in (headers or {}).items()}
         content_type = next((v[0] for k, v in header_map.items() if k.lower() == "content-type"), None)
-        with self.db.conn:
-            table = self.db["pages"]
-            blob, encoding, dictionary_id = self.codec.encode(body, site)
-            table.insert({
-                "url": url, "final_url": final_url or url, "status": status,
-                "headers": json.dumps(header_map, ensure_ascii=False), "body": blob,
-                "body_encoding": encoding, "dictionary_id": dictionary_id, "content_type": content_type,
-                "content_length": len(body), "content_hash": digest, "fetched_at": now, "last_seen_at": now,
-                "site": site, "kind": kind,
-            })
-            page_id = table.last_pk
+        blob, encoding, dictionary_id = self.codec.encode(body, site)
+        row = {
+            "url": url, "final_url": final_url or url, "status": status,
+            "headers": json.dumps(header_map, ensure_ascii=False), "body": blob,
+            "body_encoding": encoding, "dictionary_id": dictionary_id, "content_type": content_type,
+            "content_length": len(body), "content_hash": digest, "fetched_at": now, "last_seen_at": now,
+            "site": site, "kind": kind,
+        }
+        with self.db.conn:  # plain SQL: sqlite-utils' insert re-reads the table's schema on every call
+            page_id = self.db.conn.execute(
+                f"INSERT INTO pages ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())).lastrowid
         self.codec.after_insert(site)
         return page_id
 

@@ -25,7 +25,8 @@ import zstandard
 
 TRAIN_PAGES = 256
 DICT_SIZE = 128 * 1024
-LEVEL = 9
+LEVEL = 9          # with the dictionary: 1.5% at ~0.4 ms a page (level 12: 1.4% at 2.4 ms)
+PLAIN_LEVEL = 6    # before the dictionary exists (a short while per site)
 
 
 class BodyCodec:
@@ -35,7 +36,7 @@ class BodyCodec:
         self.conn = conn
         self._decoders: dict[int, zstandard.ZstdDecompressor] = {}
         self._encoders: dict[str | None, tuple[int, zstandard.ZstdCompressor] | None] = {}
-        self._plain = zstandard.ZstdCompressor(level=LEVEL)
+        self._plain = zstandard.ZstdCompressor(level=PLAIN_LEVEL)
         self._plain_decoder = zstandard.ZstdDecompressor()
 
     def ensure_schema(self) -> None:
