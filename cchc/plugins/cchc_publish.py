@@ -12,8 +12,12 @@ HTML (no `render_cell`: Datasette's own escaping applies to every cell).
   schema, the same shape as `cchc export --format json|jsonl` (cchc/records.py). Optional filters:
   `?relevant=1&province=…&province_now=…&year=…&event_type=…&site=…`.
 - Every request other than GET, HEAD or OPTIONS is answered 405: no route can write.
-- On a person's page (`/archive/people/<id>`): the person's appearances over time (date, province,
-  article, title as written, evidence), all escaped by Jinja.
+- SQL functions `cchc_fts_phrase(q)` / `cchc_fts_words(q)`: a typed query as an FTS5 phrase / as
+  all its words, folded (for the ranked canned searches).
+- Reading pages (cchc/web, one module each; templates in cchc/templates): the article page
+  (`/archive/articles/<id>`), the person page (`/archive/people/<id>`), the search page
+  (`/-/search?q=`), `/-/province/<name>`, the map `/-/map`, Atom feeds `/-/feed.atom` and
+  `/-/feed/<province>.atom`, the preserved copy `/-/archived/<page id>` (sandboxed), `/-/licence`.
 """
 from __future__ import annotations
 
@@ -23,17 +27,13 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 
 from cchc import records
+from cchc.web import archived, article, atlas, common, person, province, search
+from cchc.web import feed as web_feed
 from extract.normalize import fold
 
 DATABASE = "archive"
 BOM = "\ufeff"
 
-_PERSON_APPEARANCES = """
-SELECT date, province, province_now, article_id, article_title, name_as_written, title, honorific,
-       evidence, url
-FROM people_appearances WHERE person_id = :person_id
-ORDER BY date, article_id, appearance_id
-"""
 
 
 def cchc_fold(value: object) -> str | None:
@@ -45,6 +45,8 @@ def cchc_fold(value: object) -> str | None:
 def prepare_connection(conn) -> None:
     """Register `cchc_fold()` on every Datasette connection."""
     conn.create_function("cchc_fold", 1, cchc_fold, deterministic=True)
+    conn.create_function("cchc_fts_phrase", 1, search.fts_phrase, deterministic=True)
+    conn.create_function("cchc_fts_words", 1, search.fts_words, deterministic=True)
 
 
 # -- read-only --------------------------------------------------------------------------------------
@@ -136,39 +138,127 @@ async def export_jsonl(datasette, request) -> Response:
     return await _export(datasette, request, "jsonl")
 
 
+# -- reading pages --------------------------------------------------------------------------------
+def _int(value) -> int | None:
+    try:
+        return int(urllib.parse.unquote(str(value or "")))
+    except ValueError:
+        return None
+
+
+@hookimpl
+def extra_template_vars(template, database, table, request, datasette):
+    """The reading pages' data: an article's page, a person's page, the search page."""
+    if request is None:
+        return None
+    name = template or ""
+    db = datasette.get_database(DATABASE) if DATABASE in datasette.databases else None
+    if db is None:
+        return None
+    if name == "row-archive-articles.html":
+        article_id = _int((request.url_vars or {}).get("pks"))
+
+        async def article_vars():
+            return {"cchc": await db.execute_fn(lambda conn: article.article_context(conn, article_id))
+                    if article_id is not None else None}
+
+        return article_vars
+    if name == "row-archive-people.html":
+        person_id = _int((request.url_vars or {}).get("pks"))
+
+        async def person_vars():
+            return {"cchc": await db.execute_fn(lambda conn: person.person_context(conn, person_id))
+                    if person_id is not None else None}
+
+        return person_vars
+    if name == "search_all.html":
+        q = (request.args.get("q") or "").strip()
+
+        async def search_vars():
+            return {"cchc": await db.execute_fn(lambda conn: search.search_context(conn, q)) if q else None}
+
+        return search_vars
+    return None
+
+
+async def province_page(datasette, request) -> Response:
+    """`/-/province/<name>`: a province's events, learners, rankings and officials."""
+    name = urllib.parse.unquote(request.url_vars["name"])
+    era = "now" if request.args.get("now") else None
+    db = datasette.get_database(DATABASE)
+    context = await db.execute_fn(lambda conn: province.province_context(conn, name, era))
+    if context is None:
+        return Response.html(await datasette.render_template(
+            "cchc_not_found.html", {"what": f"No province is called {name!r}."}, request=request), status=404)
+    return Response.html(await datasette.render_template("cchc_province.html", {"cchc": context},
+                                                         request=request))
+
+
+async def provinces_page(datasette, request) -> Response:
+    """`/-/provinces`: the map, with the table of events per province."""
+    db = datasette.get_database(DATABASE)
+    context = await db.execute_fn(atlas.map_context)
+    return Response.html(await datasette.render_template("cchc_map.html", {"cchc": context}, request=request))
+
+
+async def feed(datasette, request) -> Response:
+    """`/-/feed.atom` and `/-/feed/<province>.atom`: newly archived relevant events."""
+    name = request.url_vars.get("name")
+    era, title = "then", web_feed.FEED_TITLE
+    resolved = None
+    if name:
+        resolved = common.resolve_province(urllib.parse.unquote(name))
+        if resolved is None:
+            return Response.text(f"No province is called {urllib.parse.unquote(name)!r}.\n", status=404)
+        era = resolved[1]
+        title = f"{title}: {resolved[0]}"
+    db = datasette.get_database(DATABASE)
+    entries = await db.execute_fn(
+        lambda conn: web_feed.feed_entries(conn, resolved[0] if resolved else None, era))
+    base = datasette.absolute_url(request, "/").rstrip("/")
+    body = web_feed.atom_feed(entries, base, request.path, title)
+    return Response(body, status=200, content_type="application/atom+xml; charset=utf-8")
+
+
+async def archived_page(datasette, request) -> Response:
+    """`/-/archived/<page id>`: the preserved response, sandboxed (no script runs, nothing loads)."""
+    page_id = _int(request.url_vars["page_id"])
+    as_text = request.args.get("as") == "text"
+    db = datasette.get_database(DATABASE)
+    copy = await db.execute_fn(lambda conn: archived.archived_copy(conn, page_id, as_text)) \
+        if page_id is not None else None
+    if copy is None:
+        return Response.text("No preserved page with that id.\n", status=404)
+    return Response(copy["body"], status=200, content_type=copy["content_type"], headers=copy["headers"])
+
+
+async def licence_page(datasette, request) -> Response:
+    """`/-/licence`: under what terms the code and the archived content are."""
+    return Response.html(await datasette.render_template("cchc_licence.html", {}, request=request))
+
+
 @hookimpl
 def register_routes():
-    """The export routes (GET only; they read)."""
+    """The export routes, the reading pages, feeds and the map (GET only; they read)."""
     return [
         (r"^/-/export\.json$", export_json),
         (r"^/-/export\.jsonl$", export_jsonl),
+        (r"^/-/province/(?P<name>[^/]+)$", province_page),
+        (r"^/-/map$", provinces_page),
+        (r"^/-/feed\.atom$", feed),
+        (r"^/-/feed/(?P<name>[^/]+)\.atom$", feed),
+        (r"^/-/archived/(?P<page_id>[0-9]+)$", archived_page),
+        (r"^/-/licence$", licence_page),
     ]
-
-
-# -- a person's page --------------------------------------------------------------------------------
-@hookimpl
-def extra_template_vars(template, database, table, request, datasette):
-    """On `/archive/people/<id>`, the person's appearances over time."""
-    if not (template or "").startswith("row") or database != DATABASE or table != "people" or request is None:
-        return None
-    pks = (request.url_vars or {}).get("pks")
-
-    async def inner():
-        try:
-            person_id = int(urllib.parse.unquote(pks or ""))
-        except ValueError:
-            return {}
-        result = await datasette.get_database(DATABASE).execute(_PERSON_APPEARANCES,
-                                                                 {"person_id": person_id})
-        return {"cchc_appearances": [dict(r) for r in result.rows]}
-
-    return inner
 
 
 @hookimpl
 def menu_links(datasette):
-    """Links to the dashboard and the export in the Datasette menu."""
+    """Links to the reading pages, the dashboard and the export in the Datasette menu."""
     return [
+        {"href": datasette.urls.path("/-/search"), "label": "Search articles and officials"},
+        {"href": datasette.urls.path("/-/map"), "label": "Map: events per province"},
         {"href": datasette.urls.path("/-/dashboards/cchc"), "label": "CCHC dashboard"},
+        {"href": datasette.urls.path("/-/feed.atom"), "label": "Atom feed of new events"},
         {"href": datasette.urls.path("/-/export.json?_download=1"), "label": "Export all (JSON)"},
     ]
