@@ -1,7 +1,7 @@
 """Datasette plugin for the cchc archive (loaded by `cchc serve` with `--plugins-dir cchc/plugins`).
 
 Read-only by construction: every hook here reads; none writes, and none renders crawled text as
-HTML (no `render_cell`: Datasette's own escaping applies to every cell).
+HTML (`render_cell` only wraps escaped values in links to the archive's own pages).
 
 - SQL function `cchc_fold(text)`: the archive's search key (no diacritics, đ→d, lower case), so a
   canned query can compare `people.name_folded` with a name typed as "do quy tien" or "Đỗ Quý Tiến".
@@ -9,9 +9,11 @@ HTML (no `render_cell`: Datasette's own escaping applies to every cell).
   text correctly (`/archive/articles.csvbom`, any table, view or query; all rows, streamed by
   Datasette's CSV and prefixed here).
 - Routes `/-/export.json` and `/-/export.jsonl`: every article as a nested record of the shared
-  schema, the same shape as `cchc export --format json|jsonl` (cchc/records.py). Optional filters:
+  schema, the same shape as `cchc export --format json|jsonl` (store/records.py). Optional filters:
   `?relevant=1&province=…&province_now=…&year=…&event_type=…&site=…`.
 - Every request other than GET, HEAD or OPTIONS is answered 405: no route can write.
+- The HTML search box of articles/people/events leads to the ranked search page (with a filter or
+  `?_sort=` beside `_search`, Datasette's own table search answers); `/-/databases` is answered without file paths.
 - SQL functions `cchc_fts_phrase(q)` / `cchc_fts_words(q)`: a typed query as an FTS5 phrase / as
   all its words, folded (for the ranked canned searches).
 - Reading pages (cchc/web, one module each; templates in cchc/templates): the article page
@@ -21,12 +23,14 @@ HTML (no `render_cell`: Datasette's own escaping applies to every cell).
 """
 from __future__ import annotations
 
+import json
 import urllib.parse
 
 from datasette import hookimpl
+from markupsafe import Markup
 from datasette.utils.asgi import Response
 
-from cchc import records
+from store import records
 from cchc.web import archived, article, atlas, common, person, province, search
 from cchc.web import feed as web_feed
 from extract.normalize import fold
@@ -53,18 +57,48 @@ def prepare_connection(conn) -> None:
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
+# Tables whose HTML search box leads to the ranked search page (phrase first, snippets, people and
+# articles together): Datasette's own table search can only sort by a column, not by relevance.
+RANKED_SEARCH_TABLES = {"/archive/articles", "/archive/people", "/archive/events"}
+
+
+def _redirect(location: str):
+    return {"type": "http.response.start", "status": 302,
+            "headers": [(b"location", location.encode("utf-8")), (b"content-type", b"text/plain")]}
+
+
 @hookimpl
 def asgi_wrapper(datasette):
-    """Refuse every HTTP method that could change something (405), before Datasette sees it."""
+    """Refuse every HTTP method that could change something (405), before Datasette sees it; send
+    the HTML table search to the ranked search page; answer /-/databases without file paths."""
 
     def wrap(app):
         async def read_only(scope, receive, send):
-            if scope.get("type") == "http" and scope.get("method", "GET").upper() not in READ_METHODS:
+            if scope.get("type") != "http":
+                await app(scope, receive, send)
+                return
+            if scope.get("method", "GET").upper() not in READ_METHODS:
                 await send({"type": "http.response.start", "status": 405,
                             "headers": [(b"content-type", b"text/plain; charset=utf-8"),
                                         (b"allow", b"GET, HEAD, OPTIONS")]})
                 await send({"type": "http.response.body",
                             "body": b"This archive is read-only: only GET requests are answered.\n"})
+                return
+            path = scope.get("path", "")
+            if path in RANKED_SEARCH_TABLES:
+                args = urllib.parse.parse_qs(scope.get("query_string", b"").decode("utf-8", "replace"))
+                q = (args.get("_search") or [""])[0].strip()
+                if q and set(args) == {"_search"}:  # filters or a sort: Datasette's table search
+                    await send(_redirect("/-/search?" + urllib.parse.urlencode({"q": q})))
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+            if path in ("/-/databases", "/-/databases.json"):
+                body = json.dumps([{"name": db.name, "is_mutable": db.is_mutable, "is_memory": db.is_memory,
+                                    "hash": db.hash, "size": db.size}
+                                   for db in datasette.databases.values() if not db.name.startswith("_")])
+                await send({"type": "http.response.start", "status": 200,
+                            "headers": [(b"content-type", b"application/json; charset=utf-8")]})
+                await send({"type": "http.response.body", "body": body.encode("utf-8")})
                 return
             await app(scope, receive, send)
 
@@ -136,6 +170,59 @@ async def export_json(datasette, request) -> Response:
 async def export_jsonl(datasette, request) -> Response:
     """Every article as newline-delimited nested records (`cchc export --format jsonl`)."""
     return await _export(datasette, request, "jsonl")
+
+
+# -- links in tables, views and queries ---------------------------------------------------------------
+# Tables where Datasette itself links these columns (declared foreign keys, with labels).
+_FOREIGN_KEY_TABLES = {"appearances", "rankings", "documents"}
+_ARTICLE_TEXT_COLUMNS = {"title", "article_title"}
+_PERSON_TEXT_COLUMNS = {"person", "name"}
+_PROVINCE_COLUMNS = {"province", "province_now", "article_province", "scope", "subject"}
+
+
+def _row_value(row, key):
+    try:
+        return row[key]
+    except (IndexError, KeyError):
+        return None
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    """Ids, titles, names and provinces as links to their reading pages (values escaped)."""
+    if database != DATABASE or value is None or value == "" or table in _FOREIGN_KEY_TABLES:
+        return None
+    href = None
+    if column == "article_id" or (column == "id" and table == "articles"):
+        href = common.article_path(value) if str(value).isdigit() else None
+    elif column == "person_id" or (column == "id" and table == "people"):
+        href = common.person_path(value) if str(value).isdigit() else None
+    elif column in _ARTICLE_TEXT_COLUMNS and table != "articles":
+        article_id = _row_value(row, "article_id")
+        href = common.article_path(article_id) if article_id is not None else None
+    elif column in _PERSON_TEXT_COLUMNS and table not in ("people", "sites", "provinces"):
+        person_id = _row_value(row, "person_id")
+        href = common.person_path(person_id) if person_id is not None else None
+    elif column in _PROVINCE_COLUMNS and isinstance(value, str) and common.resolve_province(value):
+        href = common.province_path(value) + ("?now=1" if column == "province_now" else "")
+    elif column == "name" and table == "provinces":
+        href = common.province_path(value)
+    if href is None:
+        if isinstance(value, str) and (column in _LONG_COLUMNS or column.endswith("_evidence")):
+            return _clipped(value)
+        return None
+    return Markup('<a href="{}">{}</a>').format(href, value)
+
+
+# Long text columns are clipped to a few lines in tables (the reading pages show them whole), so a
+# row stays one or two lines tall; the whole value is in the cell's tooltip and in every export.
+_LONG_COLUMNS = {"evidence", "text", "officials", "learners_text", "headers", "search_text"}
+CLIP_CHARS = 220
+
+
+def _clipped(value: str) -> Markup:
+    short = value if len(value) <= CLIP_CHARS else value[:CLIP_CHARS].rstrip() + " …"
+    return Markup('<div class="cchc-clip" title="{}">{}</div>').format(value[:2000], short)
 
 
 # -- reading pages --------------------------------------------------------------------------------

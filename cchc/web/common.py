@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import sqlite3
 import urllib.parse
+from functools import lru_cache
 from typing import Any
 
-from cchc import provinces
+from store import provinces
 from extract.normalize import fold
 
 
@@ -44,16 +45,19 @@ def archived_path(page_id: int) -> str:
     return f"/-/archived/{page_id}"
 
 
+@lru_cache(maxsize=1)
 def old_names() -> list[str]:
     """The 63 provinces as they were before 1 July 2025."""
     return [r["old_name"] for r in provinces.mapping_rows()]
 
 
+@lru_cache(maxsize=1)
 def new_names() -> list[str]:
     """The 34 provinces since 1 July 2025."""
     return sorted({r["new_name"] for r in provinces.mapping_rows()})
 
 
+@lru_cache(maxsize=4096)
 def resolve_province(name: str) -> tuple[str, str] | None:
     """(canonical name, 'then' | 'now') for a province typed any way (diacritics optional).
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from cchc import provinces
+from store import provinces
 from cchc.web import common
 from extract.normalize import fold
 
