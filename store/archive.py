@@ -146,6 +146,10 @@ class Archive:
             }, pk="id", foreign_keys=[("article_id", "articles", "id")])
             db["documents"].create_index(["article_id"])
             db["documents"].create_index(["number"])
+        # What publishing filters and orders on (province pages, canned queries), also on archives
+        # made before these indexes existed.
+        for columns in (["province", "event_year"], ["province_now", "event_year"]):
+            db["articles"].create_index(columns, if_not_exists=True)
         if "articles_fts" not in db.table_names():
             db["articles"].enable_fts(["title", "text", "search_text"], tokenize=FTS_TOKENIZE,
                                       create_triggers=True)

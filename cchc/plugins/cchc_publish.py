@@ -15,7 +15,9 @@ HTML (`render_cell` only wraps escaped values in links to the archive's own page
 - The HTML search box of articles/people/events leads to the ranked search page (with a filter or
   `?_sort=` beside `_search`, Datasette's own table search answers); `/-/databases` is answered without file paths.
 - SQL functions `cchc_fts_phrase(q)` / `cchc_fts_words(q)`: a typed query as an FTS5 phrase / as
-  all its words, folded (for the ranked canned searches).
+  all its words, folded (for the ranked canned searches); `cchc_province(p)` /
+  `cchc_province_now(p)`: a typed province name as the archive spells it (old / post-2025), so
+  province filters compare with an indexed column instead of folding every row.
 - Reading pages (cchc/web, one module each; templates in cchc/templates): the article page
   (`/archive/articles/<id>`), the person page (`/archive/people/<id>`), the search page
   (`/-/search?q=`), `/-/province/<name>`, the map `/-/map`, Atom feeds `/-/feed.atom` and
@@ -45,11 +47,29 @@ def cchc_fold(value: object) -> str | None:
     return None if value is None else fold(str(value))
 
 
+def cchc_province(value: object) -> str | None:
+    """SQL function: the pre-2025 province a typed name means ("vinh phuc" → "Vĩnh Phúc"), else None.
+
+    Resolved once per query, so a filter `province = cchc_province(:p)` can use the index."""
+    resolved = common.resolve_province(str(value)) if value else None
+    return resolved[0] if resolved and resolved[1] == "then" else None
+
+
+def cchc_province_now(value: object) -> str | None:
+    """SQL function: the post-2025 province a typed name means ("phu tho" → "Phú Thọ"), else None."""
+    if not value:
+        return None
+    wanted = fold(str(value))
+    return next((name for name in common.new_names() if fold(name) == wanted), None)
+
+
 @hookimpl
 def prepare_connection(conn) -> None:
     """Register `cchc_fold()` on every Datasette connection."""
     conn.create_function("cchc_fold", 1, cchc_fold, deterministic=True)
     conn.create_function("cchc_fts_phrase", 1, search.fts_phrase, deterministic=True)
+    conn.create_function("cchc_province", 1, cchc_province, deterministic=True)
+    conn.create_function("cchc_province_now", 1, cchc_province_now, deterministic=True)
     conn.create_function("cchc_fts_words", 1, search.fts_words, deterministic=True)
 
 

@@ -71,6 +71,12 @@ def article_context(conn: sqlite3.Connection, article_id: int) -> dict | None:
         if fact["_span"] is None and first["span_start"] is not None and first["span_end"]:
             marks.append(Mark(first["span_start"], first["span_end"], [fact["id"]]))
             fact["_span"] = (first["span_start"], first["span_end"])
+        for mention in person["mentions"][1:]:  # every sentence naming the person is highlighted
+            span = locate(text, mention["evidence"], mention["span_start"])
+            if span is None and mention["span_start"] is not None and mention["span_end"]:
+                span = (mention["span_start"], mention["span_end"])
+            if span:
+                marks.append(Mark(span[0], span[1], [fact["id"]]))
     for r in common.rows(conn, "SELECT * FROM rankings WHERE article_id = ? ORDER BY id", [article_id]):
         rank = f"{r['rank']}/{r['total']}" if r["total"] else f"{r['rank']}"
         detail = f"{r['subject'] or '?'}: {rank} in {r['year'] or '?'}"

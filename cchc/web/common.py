@@ -70,5 +70,5 @@ def resolve_province(name: str) -> tuple[str, str] | None:
     for new in new_names():
         if fold(new) == wanted:
             return new, "now"
-    canonical = provinces.canonical_name(name)  # aliases: "TP HCM", "TT Huế" …
-    return (canonical, "then") if canonical else None
+    row = provinces.lookup(name)  # "tỉnh Vĩnh Phúc", "TP HCM", "TT Huế" …
+    return (row["old_name"], "then") if row else None

@@ -60,14 +60,17 @@ def province_context(conn: sqlite3.Connection, name: str, era: str | None = None
         rankings.setdefault(r["index_name"] or "other", []).append(r)
     officials = common.rows(conn, f"""
         SELECT p.id AS person_id, p.name, p.scope, count(DISTINCT ap.article_id) AS articles,
-               max(coalesce(a.event_start, a.published_date)) AS last_seen,
-               (SELECT ap2.title FROM appearances ap2 JOIN articles a2 ON a2.id = ap2.article_id
-                WHERE ap2.person_id = p.id AND ap2.title IS NOT NULL
-                ORDER BY coalesce(a2.event_start, a2.published_date) DESC, length(ap2.title) DESC
-                LIMIT 1) AS latest_title
-        FROM appearances ap JOIN people p ON p.id = ap.person_id JOIN articles a ON a.id = ap.article_id
+               max(coalesce(a.event_start, a.published_date)) AS last_seen
+        FROM articles a JOIN appearances ap ON ap.article_id = a.id JOIN people p ON p.id = ap.person_id
         WHERE a.{column} = ?
         GROUP BY p.id ORDER BY articles DESC, last_seen DESC, p.name LIMIT 200""", [province])
+    for o in officials:  # the latest title, for the 200 people shown only
+        latest = conn.execute("""
+            SELECT ap.title FROM appearances ap JOIN articles a ON a.id = ap.article_id
+            WHERE ap.person_id = ? AND ap.title IS NOT NULL
+            ORDER BY coalesce(a.event_start, a.published_date) DESC, length(ap.title) DESC LIMIT 1""",
+                              [o["person_id"]]).fetchone()
+        o["latest_title"] = latest[0] if latest else None
     for o in officials:
         o["href"] = common.person_path(o["person_id"])
     now = provinces.province_now(province) if era == "then" else province

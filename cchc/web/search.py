@@ -4,7 +4,10 @@
   phrase hits come first, each group ranked by FTS5's bm25 (title weighted 10× the body).
 - Diacritics are optional, đ included: the query is folded (extract.normalize.fold) and matched
   against the folded copy the store indexes beside the text.
-- Ranking stays inside FTS5 (`ORDER BY bm25(...) LIMIT n`): only the rows shown are read from
+- Ranking stays inside FTS5 (`ORDER BY bm25(...) LIMIT n`) and its cost is bounded: a query with
+  at most RANK_CAP matches is ranked over all of them; a commoner one (a word in most articles)
+  is ranked among its RANK_CAP most recently archived matches (found through the rowid order, so
+  no match beyond them is touched), and the page says so. Only the rows shown are read from
   `articles`; counts stop at COUNT_CAP.
 - Each article comes with an FTS5 `snippet()` of its body, the query's words highlighted
   (escaped first, then our own <mark>)."""
@@ -20,9 +23,10 @@ from cchc.web.markup import HIT_CLOSE, HIT_OPEN
 from extract.document import fold_aligned
 from extract.normalize import fold
 
-ARTICLE_LIMIT = 50
+ARTICLE_LIMIT = 20
 PEOPLE_LIMIT = 50
 COUNT_CAP = 1000
+RANK_CAP = 500
 SNIPPET_TOKENS = 28
 BM25_WEIGHTS = "10.0, 1.0, 1.0"  # title, text, search_text (folded title + text)
 _TOKEN = re.compile(r"\w+")
@@ -48,6 +52,14 @@ def _count(conn: sqlite3.Connection, table: str, match: str) -> tuple[int, bool]
     n = conn.execute(f"SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?)",
                      [match, COUNT_CAP + 1]).fetchone()[0]
     return min(n, COUNT_CAP), n > COUNT_CAP
+
+
+def rank_floor(conn: sqlite3.Connection, table: str, match: str) -> int:
+    """The smallest rowid to rank: 0 when `match` has at most RANK_CAP hits, else the rowid of the
+    RANK_CAP-th newest hit (FTS5 walks its doclist in rowid order and stops there)."""
+    row = conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                       [match, RANK_CAP]).fetchone()
+    return row[0] + 1 if row else 0
 
 
 def highlight(fragment: str, words: list[str]) -> Markup:
@@ -78,25 +90,34 @@ def search_articles(conn: sqlite3.Connection, q: str, limit: int = ARTICLE_LIMIT
     """Ranked article hits: {rows, count, count_capped, phrase_count}."""
     words = query_words(q)
     if not words:
-        return {"rows": [], "count": 0, "count_capped": False, "phrase_count": 0}
+        return {"rows": [], "count": 0, "count_capped": False, "phrase_count": 0, "bounded": False,
+                "rank_cap": RANK_CAP}
     tiers = [("phrase", fts_phrase(q))]
     if len(words) > 1:
         tiers.append(("words", fts_words(q)))
     hits: list[dict] = []
     seen: set[int] = set()
+    bounded = False
     for tier, match in tiers:
+        floor = rank_floor(conn, "articles_fts", match)
+        bounded = bounded or floor > 0
         found = common.rows(conn, f"""
-            SELECT rowid AS id, bm25(articles_fts, {BM25_WEIGHTS}) AS score,
-                   snippet(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', ' … ', {SNIPPET_TOKENS}) AS snippet
-            FROM articles_fts WHERE articles_fts MATCH ? ORDER BY score LIMIT ?""",
-                            [match, limit + len(seen)])
+            SELECT rowid AS id, bm25(articles_fts, {BM25_WEIGHTS}) AS score
+            FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? ORDER BY score LIMIT ?""",
+                            [match, floor, limit + len(seen)])
         for h in found:
             if h["id"] not in seen and len(hits) < limit:
                 seen.add(h["id"])
                 hits.append({**h, "tier": tier})
-    details = {}
+    details, snippets = {}, {}
     if hits:
         marks = ",".join("?" * len(hits))
+        for tier, match in tiers:  # snippets for the rows shown only
+            for row_id, snip in conn.execute(f"""
+                    SELECT rowid, snippet(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', ' … ', {SNIPPET_TOKENS})
+                    FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({marks})""",
+                                             [match, *[h["id"] for h in hits]]):
+                snippets.setdefault(row_id, snip)
         for row in common.rows(conn, f"""
                 SELECT id, title, province, province_now, published_date, event_type, relevant, url
                 FROM articles WHERE id IN ({marks})""", [h["id"] for h in hits]):
@@ -106,14 +127,15 @@ def search_articles(conn: sqlite3.Connection, q: str, limit: int = ARTICLE_LIMIT
         row = details.get(h["id"])
         if row is None:
             continue
-        plain = (h["snippet"] or "").replace(HIT_OPEN, "").replace(HIT_CLOSE, "")
+        plain = (snippets.get(h["id"]) or "").replace(HIT_OPEN, "").replace(HIT_CLOSE, "")
         out.append({**row, "article_id": row["id"], "tier": h["tier"], "href": common.article_path(row["id"]),
                     "title_html": highlight(row["title"] or "", words),
                     "snippet_html": highlight(plain, words),
                     "province_href": common.province_path(row["province"])})
     count, capped = _count(conn, "articles_fts", tiers[-1][1])
     phrase_count, _ = _count(conn, "articles_fts", tiers[0][1]) if len(tiers) > 1 else (count, capped)
-    return {"rows": out, "count": count, "count_capped": capped, "phrase_count": phrase_count}
+    return {"rows": out, "count": count, "count_capped": capped, "phrase_count": phrase_count,
+            "bounded": bounded, "rank_cap": RANK_CAP}
 
 
 def search_people(conn: sqlite3.Connection, q: str, limit: int = PEOPLE_LIMIT) -> dict:
