@@ -23,7 +23,7 @@ class OneLineErrors(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Run the command; print errors as one line (no usage block, no traceback)."""
         try:
-            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            rv = super().main(args, prog_name or "cchc", complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "cchc"
             click.echo(f"Error: {exc.format_message()} (see '{where} --help')", err=True)
@@ -70,7 +70,7 @@ def _open_archive(db_path: str, create: bool = False):
         raise click.ClickException(str(exc)) from None
 
 
-@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="cchc", cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cchc-archive")
 def cli() -> None:
     """cchc-archive: the open archive of Vietnam's administrative-reform (CCHC) training events.
