@@ -341,6 +341,35 @@ def _serve(db_path: str, host: str, port: int, watch: bool = True) -> None:
 
 
 @cli.command()
+@db_option
+@click.option("--project", default="cchc-archive @ git+https://github.com/OWNER/cchc-archive@COMMIT",
+              show_default=True, help="pip requirement the server installs this project from.")
+@click.option("--target", default="package", show_default=True,
+              help="'package' (a Docker image) or a `datasette publish` target such as cloudrun.")
+def package(db_path: str, project: str, target: str) -> None:
+    """Print the `datasette package` / `datasette publish` command that deploys the archive read-only.
+
+    The command carries metadata.yml, the project plugin, templates, static files, the settings of
+    `cchc serve` and the plugins pinned to the versions installed here.
+
+    \b
+    Example:
+        cchc package --db archive.db --project 'cchc-archive @ git+https://example.org/cchc-archive@v0.1.0'
+    """
+    import shlex
+
+    from cchc.publish import ServeError, package_command
+
+    _open_archive(db_path).close()
+    try:
+        command = package_command(db_path, project, tool=target)
+    except ServeError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("# run from the repository root; 'package' needs Docker, 'publish' the target's CLI", err=True)
+    click.echo(shlex.join(command))
+
+
+@cli.command()
 def sites() -> None:
     """List the configured sites (name, province, CMS, verified, base URL).
 

@@ -212,6 +212,48 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, watch:
             proc.wait()
 
 
+# What a server needs beside Datasette, pinned to the versions this checkout runs and tests with.
+DEPLOY_PACKAGES = ["datasette", "datasette-search-all", "datasette-dashboards", "datasette-render-markdown",
+                   "datasette-leaflet", "sqlite-utils", "pyyaml"]
+
+
+def pinned_packages() -> list[str]:
+    """`name==version` for every package a deployed archive needs, as installed here."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    pins = []
+    for name in DEPLOY_PACKAGES:
+        try:
+            pins.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            continue
+    return pins
+
+
+def package_command(db_path: str | Path, project: str, tag: str = "cchc-archive",
+                    tool: str = "package") -> list[str]:
+    """The `datasette package` (or `datasette publish <target>`) command that deploys the archive
+    read-only, configured like `cchc serve`: metadata, plugin, templates, static files, settings,
+    the pinned plugins, and `project` (a pip requirement for this project, e.g.
+    "cchc-archive @ git+https://…/cchc-archive@<commit>", because the plugin imports it).
+
+    `tool` is "package" (a Docker image, run anywhere) or a `datasette publish` target
+    ("cloudrun", "heroku", "vercel" with its plugin …)."""
+    command = ["datasette", *(["package"] if tool == "package" else ["publish", tool]), str(db_path),
+               "--metadata", str(METADATA.relative_to(ROOT)),
+               "--plugins-dir", str(PLUGINS_DIR.relative_to(ROOT)),
+               "--template-dir", str(TEMPLATES_DIR.relative_to(ROOT)),
+               "--static", f"cchc:{STATIC_DIR.relative_to(ROOT)}"]
+    if Path(db_path).stem != DATABASE_NAME:
+        raise ServeError(f"the deployed file must be called {DATABASE_NAME}.db (its pages live under /{DATABASE_NAME}/)")
+    for requirement in [project, *pinned_packages()]:
+        command += ["--install", requirement]
+    command += ["--extra-options", " ".join(f"--setting {k} {v}" for k, v in SETTINGS.items())]
+    if tool == "package":
+        command += ["--tag", tag]
+    return command
+
+
 def datasette_app(db_path: str | Path):
     """An in-process `Datasette` configured exactly like `serve` (for tests and scripts)."""
     import yaml
