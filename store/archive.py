@@ -192,6 +192,10 @@ class Archive:
         for column in ("charset", "charset_source"):
             if column not in pages_columns:  # archives written before the encoding was recorded
                 db["pages"].add_column(column, str)
+        # What publishing filters and orders on (province pages, canned queries), also on archives
+        # made before these indexes existed.
+        for columns in (["province", "event_year"], ["province_now", "event_year"]):
+            db["articles"].create_index(columns, if_not_exists=True)
         if "articles_fts" not in db.table_names():
             db["articles"].enable_fts(["title", "text", "search_text"], tokenize=FTS_TOKENIZE,
                                       create_triggers=True)
