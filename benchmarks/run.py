@@ -494,9 +494,9 @@ def stage_search(n: int, repeats: int) -> dict:
 
 
 # -- report --------------------------------------------------------------------------------------------
-def write_results_md() -> None:
+def write_results_md(results_dir: Path = RESULTS_DIR, out_path: Path = RESULTS_MD) -> None:
     """benchmarks/RESULTS.md from every results/*.json (largest size first)."""
-    runs = [json.loads(p.read_text()) for p in sorted(RESULTS_DIR.glob("size-*.json"))]
+    runs = [json.loads(p.read_text()) for p in sorted(results_dir.glob("size-*.json"))]
     runs.sort(key=lambda r: -r["size"])
     out = ["# Benchmark results", "",
            "Written by `python -m benchmarks.run` (see benchmarks/README.md). Every figure is measured "
@@ -591,7 +591,7 @@ def write_results_md() -> None:
     notes = Path(__file__).resolve().parent / "RESULTS_NOTES.md"
     if notes.exists():
         out += ["", notes.read_text(encoding="utf-8").strip()]
-    RESULTS_MD.write_text("\n".join(out) + "\n", encoding="utf-8")
+    out_path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:
