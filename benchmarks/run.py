@@ -348,14 +348,15 @@ class _Counter(io.RawIOBase):
 
 
 # -- reextract -----------------------------------------------------------------------------------------
-def stage_reextract(db: Path) -> dict:
-    """`store.reextract` on every core, in a child process (its own peak RSS and its workers')."""
+def stage_reextract(db: Path, extractor: str = "extract:extract_html") -> dict:
+    """`store.reextract` on every core, in a child process (its own peak RSS and its workers');
+    with `extractor="benchmarks.probes:noop_extract"` it measures the engine without extraction."""
     code = ("import json, resource, sys; from cchc.reextract import site_config; from store.reextract import reextract; "
             "last = [0.0]\n"
             "def progress(done, total):\n"
             "    import time\n"
             "    if time.time() - last[0] > 30: last[0] = time.time(); print(f'reextract {done}/{total}', file=sys.stderr, flush=True)\n"
-            f"r = reextract({str(db)!r}, site_config=site_config, everything=True, progress=progress)\n"
+            f"r = reextract({str(db)!r}, site_config=site_config, everything=True, progress=progress, extractor={extractor!r})\n"
             "print(json.dumps({'done': r.done, 'failed': r.failed, 'seconds': r.seconds, "
             "'parent_maxrss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "
             "'worker_maxrss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))")
@@ -544,6 +545,10 @@ def write_results_md(results_dir: Path = RESULTS_DIR, out_path: Path = RESULTS_M
                          "100k pages in ≤ 3 min (≈ 550 pages/s)",
                          f"**{x['pages_per_s'] / 555.6:.2f}** (100k: {x['minutes_for_100k']:.0f} min)",
                          "✔" if x["pages_per_s"] >= 555.6 else "✘"))
+        if "reextract_noop" in r:
+            x = r["reextract_noop"]
+            rows.append(("the same engine with a no-op extractor (read, decode, write)", f"{x['pages_per_s']:.0f} pages/s",
+                         "≈ 550 pages/s", f"{x['pages_per_s'] / 555.6:.2f}", ""))
         if "bytes" in r:
             b = r["bytes"]
             rows.append(("archive.db bytes / raw HTML bytes (after VACUUM)", f"{b['ratio_archive']:.3f}",
@@ -640,6 +645,7 @@ def main(argv: list[str] | None = None) -> None:
             replay.stop()
             replay = None
         if "reextract" in stages:
+            result["reextract_noop"] = stage_reextract(db, "benchmarks.probes:noop_extract")
             result["reextract"] = stage_reextract(db)
         if "bytes" in stages and "preserve" in result:
             result["bytes"] = stage_bytes(db, result["preserve"])

@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import sqlite3
 import time
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -50,16 +51,20 @@ def extractor_version(extractor: str = "extract:extract_html") -> str:
     return f"{getattr(package, '__version__', '0')}+{digest.hexdigest()[:12]}"
 
 
-def pages_to_extract(conn: sqlite3.Connection, version: str, everything: bool = False) -> tuple[list[tuple], int]:
-    """([(page id, url, final_url, site)] of the latest version of every article page still to
-    extract, number skipped because its article is already at `version`)."""
-    rows = conn.execute(
-        "SELECT p.id, p.url, p.final_url, p.site, max(a.extractor_version = ?) FROM pages p "
-        "LEFT JOIN articles a ON a.page_id = p.id "
+def pages_to_extract(conn: sqlite3.Connection, version: str, everything: bool = False) -> tuple[array, int]:
+    """(ids of the latest version of every article page still to extract, how many were skipped
+    because their article is already at `version`). Only ids are held: memory stays small in N."""
+    todo, skipped = array("q"), 0
+    cursor = conn.execute(
+        "SELECT p.id, max(a.extractor_version = ?) FROM pages p LEFT JOIN articles a ON a.page_id = p.id "
         "WHERE p.id IN (SELECT max(id) FROM pages WHERE kind = 'article' GROUP BY url) GROUP BY p.id ORDER BY p.id",
-        [version]).fetchall()
-    todo = [r[:4] for r in rows if everything or not r[4]]
-    return todo, len(rows) - len(todo)
+        [version])
+    for page_id, current in cursor:
+        if everything or not current:
+            todo.append(page_id)
+        else:
+            skipped += 1
+    return todo, skipped
 
 
 # -- worker side ---------------------------------------------------------------------------------
@@ -75,13 +80,15 @@ def _init_worker(db_path: str, extractor: str, configs: dict, version: str) -> N
                    extract=getattr(importlib.import_module(module_name), func_name))
 
 
-def _extract_chunk(chunk: list[tuple]) -> list[tuple]:
+def _extract_chunk(chunk: list[int]) -> list[tuple]:
     """[(page id, url, site, record | None, articles row | None, error | None)] for one chunk."""
     from store.archive import article_row
 
     codec, extract, configs = _WORKER["codec"], _WORKER["extract"], _WORKER["configs"]
     out = []
-    for page_id, url, final_url, site in chunk:
+    marks = ",".join("?" * len(chunk))
+    rows = _WORKER["conn"].execute(f"SELECT id, url, final_url, site FROM pages WHERE id IN ({marks})", list(chunk))
+    for page_id, url, final_url, site in rows:
         try:
             record = extract(codec.read(page_id), url=final_url or url, site=configs.get(site))
             if not isinstance(record, dict):
@@ -95,9 +102,9 @@ def _extract_chunk(chunk: list[tuple]) -> list[tuple]:
     return out
 
 
-def _chunks(items: list, size: int) -> Iterator[list]:
+def _chunks(items: array, size: int) -> Iterator[list[int]]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i:i + size].tolist()
 
 
 # -- parent side -----------------------------------------------------------------------------------
@@ -118,7 +125,8 @@ def reextract(db_path: str | os.PathLike, site_config: Callable[[str | None], di
     result = ReextractResult()
     try:
         todo, result.skipped = pages_to_extract(archive.db.conn, version, everything)
-        configs = {site: site_config(site) for site in {row[3] for row in todo}}
+        sites = [r[0] for r in archive.db.conn.execute("SELECT DISTINCT site FROM pages WHERE kind = 'article'")]
+        configs = {site: site_config(site) for site in sites}
         workers = max(1, workers or os.cpu_count() or 1)
         total = len(todo)
         if progress:
