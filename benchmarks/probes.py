@@ -62,3 +62,22 @@ class BenchProbe:
 def noop_extract(body: bytes, url: str | None = None, site: dict | None = None) -> dict:
     """An extractor that does nothing (the pipeline's cost without extraction)."""
     return {"url": url, "title": None, "text": "", "relevant": False}
+
+
+_POOL = None
+
+
+def pooled_extract(body: bytes, url: str | None = None, site: dict | None = None) -> dict:
+    """extract_html in a process pool (spawned, one worker per core): the pipeline's worker thread
+    only waits, so extraction no longer holds the crawl process's GIL. An experiment for the crawl
+    stage (`CCHC_EXTRACTOR=benchmarks.probes:pooled_extract`), not the project's default."""
+    global _POOL
+    if _POOL is None:
+        import multiprocessing
+        import os
+        from concurrent.futures import ProcessPoolExecutor
+
+        _POOL = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn"))
+    import extract
+
+    return _POOL.submit(extract.extract_html, body, url=url, site=site).result()

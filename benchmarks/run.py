@@ -192,7 +192,7 @@ def run_bare(configs: list[dict], workdir: Path) -> dict:
 def stage_crawl(replay: LargeReplay, sizes: dict, crawl_articles: int, repeats: int, workdir: Path) -> dict:
     """Bare spider, pipeline and pipeline without extraction, alternated `repeats` times."""
     configs = crawl_configs(replay, sizes, crawl_articles)
-    runs: dict[str, list[dict]] = {"bare": [], "pipeline": [], "pipeline_noop": []}
+    runs: dict[str, list[dict]] = {"bare": [], "pipeline": [], "pipeline_noop": [], "pipeline_pooled": []}
     for r in range(repeats):
         runs["bare"].append(run_bare(configs, workdir))
         log(f"crawl {r + 1}/{repeats} bare: {runs['bare'][-1]['pages_per_s']:.0f} pages/s")
@@ -201,12 +201,16 @@ def stage_crawl(replay: LargeReplay, sizes: dict, crawl_articles: int, repeats: 
             f"({runs['pipeline'][-1]['articles']} articles)")
         runs["pipeline_noop"].append(run_pipeline(configs, workdir, "benchmarks.probes:noop_extract"))
         log(f"crawl {r + 1}/{repeats} pipeline, no-op extractor: {runs['pipeline_noop'][-1]['pages_per_s']:.0f} pages/s")
+        runs["pipeline_pooled"].append(run_pipeline(configs, workdir, "benchmarks.probes:pooled_extract"))
+        log(f"crawl {r + 1}/{repeats} pipeline, extraction in a process pool: "
+            f"{runs['pipeline_pooled'][-1]['pages_per_s']:.1f} pages/s")
     out = {"configs_articles": crawl_articles, "runs": runs}
     for name, rs in runs.items():
         out[name] = {k: spread([x[k] for x in rs]) for k in ("pages_per_s", "lag_p95_ms", "lag_max_ms", "maxrss_mb", "responses")
                      if all(x.get(k) is not None for x in rs)}
     out["ratio_pipeline_vs_bare"] = out["pipeline"]["pages_per_s"]["median"] / out["bare"]["pages_per_s"]["median"]
     out["ratio_noop_vs_bare"] = out["pipeline_noop"]["pages_per_s"]["median"] / out["bare"]["pages_per_s"]["median"]
+    out["ratio_pooled_vs_bare"] = out["pipeline_pooled"]["pages_per_s"]["median"] / out["bare"]["pages_per_s"]["median"]
     return out
 
 
@@ -523,6 +527,10 @@ def write_results_md(results_dir: Path = RESULTS_DIR, out_path: Path = RESULTS_M
                          f"**{c['ratio_pipeline_vs_bare']:.2f}**", "✔" if c["ratio_pipeline_vs_bare"] >= 0.9 else "✘"))
             rows.append(("the same with a no-op extractor", f"{fmt(c['pipeline_noop']['pages_per_s'])} pages/s",
                          "bare Scrapy", f"{c['ratio_noop_vs_bare']:.2f}", ""))
+            if "pipeline_pooled" in c:
+                rows.append(("the same, extraction in a process pool (experiment)", f"{fmt(c['pipeline_pooled']['pages_per_s'])} pages/s",
+                             "bare Scrapy", f"{c['ratio_pooled_vs_bare']:.2f}", ""))
+                rows.append(("reactor lag p95 / max (pooled)", f"{fmt(c['pipeline_pooled']['lag_p95_ms'])} / {fmt(c['pipeline_pooled']['lag_max_ms'])} ms", "", "", ""))
             rows.append(("reactor lag p95 / max (pipeline)", f"{fmt(c['pipeline']['lag_p95_ms'])} / {fmt(c['pipeline']['lag_max_ms'])} ms",
                          f"bare {fmt(c['bare']['lag_p95_ms'])} / {fmt(c['bare']['lag_max_ms'])} ms", "", ""))
         if "extract" in r:
@@ -588,10 +596,11 @@ def write_results_md(results_dir: Path = RESULTS_DIR, out_path: Path = RESULTS_M
             out += ["Where extraction time goes (cProfile, 100 pages, cumulative):", "", "```"] + r["extract"]["profile"] + ["```", ""]
     mem = [(r["size"], r.get("crawl", {}).get("pipeline", {}).get("maxrss_mb", {}).get("median"),
             r.get("reextract", {}).get("parent_maxrss_mb"), r.get("reextract", {}).get("worker_maxrss_mb"),
-            r.get("serve", {}).get("maxrss_mb")) for r in sorted(runs, key=lambda r: r["size"])]
+            r.get("reextract_noop", {}).get("parent_maxrss_mb"), r.get("serve", {}).get("maxrss_mb"))
+           for r in sorted(runs, key=lambda r: r["size"])]
     out += ["## Peak RSS by archive size (flat in N is the target)", "",
-            "| articles | crawl (pipeline child) MB | reextract parent MB | reextract largest worker MB | serve MB |",
-            "|---|---|---|---|---|"]
+            "| articles | crawl (pipeline child) MB | reextract parent MB | reextract largest worker MB | "
+            "reextract parent, no-op extractor MB | serve MB |", "|---|---|---|---|---|---|"]
     out += ["| " + " | ".join(f"{v:,.0f}" if isinstance(v, (int, float)) else "—" for v in row) + " |" for row in mem]
     notes = Path(__file__).resolve().parent / "RESULTS_NOTES.md"
     if notes.exists():
@@ -609,7 +618,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--crawl-articles", type=int, help="articles per crawl (default min(size, 3000); --full 20000)")
     parser.add_argument("--extract-pages", type=int, help="pages for the extraction comparison (default 300; --full 1000)")
     parser.add_argument("--repeats", type=int, help="crawl repeats (default 1; --full 3); extraction runs 3 rounds")
-    parser.add_argument("--stages", default="server,crawl,extract,preserve,reextract,bytes,serve,search")
+    parser.add_argument("--stages", default="server,crawl,extract,preserve,reextract-noop,reextract,bytes,serve,search",
+                        help="comma-separated subset of the default list")
     parser.add_argument("--keep", type=Path, help="keep the built archive here")
     parser.add_argument("--no-write", action="store_true", help="print only; leave results/ and RESULTS.md alone")
     args = parser.parse_args(argv)
@@ -644,8 +654,9 @@ def main(argv: list[str] | None = None) -> None:
         if replay is not None:
             replay.stop()
             replay = None
-        if "reextract" in stages:
+        if "reextract-noop" in stages:
             result["reextract_noop"] = stage_reextract(db, "benchmarks.probes:noop_extract")
+        if "reextract" in stages:
             result["reextract"] = stage_reextract(db)
         if "bytes" in stages and "preserve" in result:
             result["bytes"] = stage_bytes(db, result["preserve"])
