@@ -181,7 +181,7 @@ def parse_text(text: str) -> Page:
 # Known article containers of the portal CMS families (NukeViet, Liferay, VNPT/Viettel eGov …). Every match is weighed (most prose wins), so a short
 # teaser carrying a known class cannot win over the article.
 BODY_SELECTORS = (
-    "#news-bodyhtml", ".bodytext", ".journal-content-article", "#divArticleDescription2", "#show_content",
+    "#news-bodyhtml", ".journal-content-article", "#divArticleDescription2", "#show_content",
     "#divNewsDetails", "#contenttin", "div.textdetail", ".noidung", ".NewsContent", ".ArticleContent",
     ".chitiet", ".news_content", ".contentNews", ".news-detail-content",
 )
@@ -235,18 +235,23 @@ _LABELLED_DATE = re.compile(
 _META_DATE_KEYS = ("article:published_time", "datepublished", "pubdate", "publishdate", "dc.date.issued",
                    "dc.date", "dcterms.created", "date", "og:published_time", "sailthru.date", "parsely-pub-date")
 _META_TITLE_KEYS = ("og:title", "twitter:title", "dc.title")
-_TRAFILATURA_OPTIONS = dict(fast=True, include_comments=False, include_tables=True, include_images=True,
+_RECALL_RETRY_CHARS = 1000  # below this, trafilatura's full cascade (readability, justext) is tried too
+_TRAFILATURA_OPTIONS = dict(fast=True, include_comments=False, include_tables=True, include_images=False,
                             with_metadata=False, deduplicate=False)
 _MIN_BODY = 150  # characters of prose a container needs before it beats trafilatura's own choice
+
+
+_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([\w-]+)", re.I)
+_ANY_CHARSET = re.compile(rb"charset=[\"']?([\w-]+)", re.I)
 
 
 def decode_html(html: str | bytes) -> str:
     """Bytes to text: the declared charset if any, else UTF-8 (bad bytes replaced)."""
     if isinstance(html, str):
         return html
-    head = html[:4096].decode("ascii", "ignore")
-    m = re.search(r"charset=[\"']?([\w-]+)", head, re.I)
-    encoding = m.group(1) if m else "utf-8"
+    # a <meta> declaration wins over a charset attribute of a script tag printed before it
+    m = _META_CHARSET.search(html[:32768]) or _ANY_CHARSET.search(html[:4096])
+    encoding = m.group(1).decode("ascii") if m else "utf-8"
     try:
         return html.decode(encoding, errors="replace")
     except LookupError:
@@ -488,15 +493,22 @@ def _render(body) -> list[str]:
     return lines
 
 
-def _trafilatura_lines(root) -> list[str]:
-    """The main text trafilatura finds in `root` (fast mode; it copies the tree it is given)."""
+def _trafilatura_lines(root, fast: bool = True) -> list[str]:
+    """The main text trafilatura finds in `root` (it copies the tree it is given). Fast mode first;
+    a short result is retried with its full cascade (readability and justext as fallbacks), which
+    rescues pages whose text its own rules miss."""
+    lines: list[str] = []
     try:
-        doc = trafilatura.bare_extraction(root, **_TRAFILATURA_OPTIONS)
+        doc = trafilatura.bare_extraction(root, **{**_TRAFILATURA_OPTIONS, "fast": fast})
     except Exception:  # a library failure on one odd page must not stop extraction
-        return []
-    if doc is None or doc.body is None:
-        return []
-    return [clean_text(line) for line in _render(doc.body)]
+        doc = None
+    if doc is not None and doc.body is not None:
+        lines = [clean_text(line) for line in _render(doc.body)]
+    if fast and sum(len(line) for line in lines) < _RECALL_RETRY_CHARS:
+        retry = _trafilatura_lines(root, fast=False)
+        if sum(map(len, retry)) > sum(map(len, lines)):
+            return retry
+    return lines
 
 
 def _check_against_anchor(lines: list[str], anchor) -> list[str]:
