@@ -101,25 +101,32 @@ def trafilatura_fast(html: bytes, url: str) -> str:
 EXTRACTORS = {"ours": ours, "trafilatura": trafilatura_default, "trafilatura-fast": trafilatura_fast}
 
 
-def run(cases, name: str, fn) -> dict:
-    """Score one extractor on all cases; time only the extraction calls."""
-    counts, empties, outputs, elapsed = [], 0, {}, 0.0
+def run_all(cases, names: list[str]) -> dict[str, dict]:
+    """Score the extractors on all cases, interleaved page by page (each page goes through every
+    extractor in turn), so that load from other processes on a shared machine falls on all alike;
+    only the extraction calls are timed."""
+    state = {name: {"counts": [], "empties": 0, "outputs": {}, "elapsed": 0.0} for name in names}
     for url, item, html in cases:
-        start = time.perf_counter()
-        try:
-            text = fn(html, url)
-        except Exception as exc:  # a crash scores as an empty output, as in the harness
-            print(f"  {name} crashed on {item['file']}: {exc!r}", file=sys.stderr)
-            text = ""
-        elapsed += time.perf_counter() - start
-        if not normalise(text):
-            empties += 1
-        outputs[url] = text
-        counts.append(score_one(text, item))
-    result = summary(counts)
-    result.update(empties=empties, pages_per_s=len(cases) / elapsed if elapsed else 0.0,
-                  none_found=sum(1 for c in counts if c[0] == 0 and c[0] + c[1] > 0), outputs=outputs)
-    return result
+        for name in names:
+            st = state[name]
+            start = time.perf_counter()
+            try:
+                text = EXTRACTORS[name](html, url)
+            except Exception as exc:  # a crash scores as an empty output, as in the harness
+                print(f"  {name} crashed on {item['file']}: {exc!r}", file=sys.stderr)
+                text = ""
+            st["elapsed"] += time.perf_counter() - start
+            st["empties"] += not normalise(text)
+            st["outputs"][url] = text
+            st["counts"].append(score_one(text, item))
+    results = {}
+    for name, st in state.items():
+        r = summary(st["counts"])
+        r.update(empties=st["empties"], outputs=st["outputs"],
+                 pages_per_s=len(cases) / st["elapsed"] if st["elapsed"] else 0.0,
+                 none_found=sum(1 for c in st["counts"] if c[0] == 0 and c[0] + c[1] > 0))
+        results[name] = r
+    return results
 
 
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.I | re.S)
@@ -206,9 +213,8 @@ def main() -> None:
         fn(cases[0][2], cases[0][0])
     print(f"{len(cases)} pages from {args.data}")
     print(f"{'extractor':<18}{'precision':>10}{'recall':>8}{'F1':>8}{'empty':>7}{'no-hit':>8}{'pages/s':>9}")
-    results = {}
-    for name in args.only or EXTRACTORS:
-        r = results[name] = run(cases, name, EXTRACTORS[name])
+    results = run_all(cases, args.only or list(EXTRACTORS))
+    for name, r in results.items():
         print(f"{name:<18}{r['precision']:>10.3f}{r['recall']:>8.3f}{r['f1']:>8.3f}{r['empties']:>7}"
               f"{r['none_found']:>8}{r['pages_per_s']:>9.1f}")
     if "ours" in results and "trafilatura" in results:

@@ -18,6 +18,7 @@ import os as _os
 import datetime as dt
 import functools
 import re
+import threading
 from dataclasses import dataclass, field
 
 import cssselect
@@ -217,6 +218,8 @@ _TITLE_CHROME_ATTR = re.compile(
 _TITLE_CHROME_TAGS = frozenset({"footer", "nav", "aside", "a", "li"})
 # A "title" class marks a heading-like block on portals whose article pages have no h1–h3.
 _TITLE_CLASS = re.compile(r"title|tieu-?de|tieude|headline|subject|heading", re.I)
+_HEADINGS = frozenset({"h1", "h2", "h3"})
+_TITLE_BLOCK_TAGS = frozenset({"div", "p", "span", "td", "strong", "a"})
 _BLOCK_TAGS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption",
                          "figure", "table", "section", "article", "blockquote", "ul", "ol", "dd", "dt",
                          "caption", "center", "main", "header"})
@@ -267,8 +270,66 @@ def _compiled(selector: str) -> etree.XPath | None:
         return None
 
 
+_SELECTOR_KEYS = re.compile(r"#([\w-]+)|\.([\w-]+)|\[([\w-]+)")
+
+
+@functools.lru_cache(maxsize=1024)
+def _selector_needs(selector: str) -> tuple[tuple[frozenset, frozenset, frozenset], ...]:
+    """For each comma-separated part of a selector, the ids, classes and attributes its compounds
+    need: a page lacking one cannot match, and the XPath walk over the page is skipped. A part with
+    a negation or a pseudo-class needs nothing (it is always evaluated)."""
+    needs = []
+    for part in selector.split(","):
+        ids, classes, attrs = set(), set(), set()
+        if ":" not in part:
+            for m in _SELECTOR_KEYS.finditer(part):
+                (ids if m.group(1) else classes if m.group(2) else attrs).add(m.group(1) or m.group(2) or m.group(3))
+        needs.append((frozenset(ids), frozenset(classes), frozenset(attrs)))
+    return tuple(needs)
+
+
+_ALL_IDS = etree.XPath("//@id", smart_strings=False)
+_ALL_CLASSES = etree.XPath("//@class", smart_strings=False)
+
+
+def _xpath_literal(value: str) -> str | None:
+    return f"'{value}'" if "'" not in value else f'"{value}"' if '"' not in value else None
+
+
+class _Tokens:
+    """The ids, class names and attribute names present on a page (so a selector that cannot match
+    is never evaluated) and the elements that may hold the title (h1–h3, and blocks whose class or
+    id mentions a title), gathered by a few XPath calls that libxml2 runs in C."""
+
+    def __init__(self, root):
+        ids = _ALL_IDS(root)
+        classes = set(_ALL_CLASSES(root))
+        self.ids = set(ids)
+        self.classes = set(" ".join(classes).split())
+        self.attrs = {name for name in ("itemprop", "datetime", "property") if root.xpath(f"boolean(//@{name})")}
+        tests = [f"@class={lit}" for lit in map(_xpath_literal, sorted(c for c in classes if _TITLE_CLASS.search(c))) if lit]
+        tests += [f"@id={lit}" for lit in map(_xpath_literal, sorted(i for i in self.ids if _TITLE_CLASS.search(i))) if lit]
+        expr = "//h1 | //h2 | //h3" + (f" | //*[{' or '.join(tests[:60])}]" if tests else "")
+        try:
+            found = root.xpath(expr)
+        except etree.XPathError:
+            found = list(root.iter("h1", "h2", "h3"))
+        self.title_candidates = [el for el in found if el.tag in _HEADINGS or el.tag in _TITLE_BLOCK_TAGS]
+
+    def may_match(self, selector: str) -> bool:
+        """False when no element of the page can match `selector`."""
+        return any(ids <= self.ids and classes <= self.classes and attrs <= self.attrs
+                   for ids, classes, attrs in _selector_needs(selector))
+
+
+_TOKENS = threading.local()  # the page being parsed in this thread: its tokens
+
+
 def select(root, selector: str) -> list:
     """Elements under `root` matching a CSS selector, in document order ([] for a bad selector)."""
+    tokens = getattr(_TOKENS, "page", None)
+    if tokens is not None and tokens[0] is root.getroottree().getroot() and not tokens[1].may_match(selector):
+        return []
     xpath = _compiled(selector)
     if xpath is None:
         return []
@@ -424,29 +485,67 @@ def _best_container(root, selectors) -> object | None:
 
 
 def _density_body(root):
-    """The block holding most paragraph text with few links (readability-style scoring)."""
+    """The block holding most paragraph text with few links (readability-style scoring). Paragraphs
+    are scored first and the best block outside furniture (landmarks, widgets, chrome-classed
+    blocks) wins; a page without <p> prose is walked top-down with furniture skipped."""
     scores: dict = {}
-    for para in root.iter("p", "div", "td", "span"):
-        if _in_chrome(para) or _in_landmark(para):
+    for para in root.iter("p"):
+        text = para.text_content()
+        if len(text) < 25 or len(text.strip()) < 25:
             continue
-        if para.tag == "p":
-            text = para.text_content()
-            if len(text.strip()) < 25:
-                continue
-            links = sum(len(a.text_content()) for a in para.iter("a"))
-            value = len(text) * (1 - min(1.0, links / max(1, len(text))))
-        else:
-            own = ((para.text or "") + "".join(c.tail or "" for c in para)).strip()
-            if len(own) < 40:
-                continue
-            value = len(own)
-        parent = para.getparent()
-        for weight in (1.0, 0.5):
-            if parent is None or parent.tag in ("body", "html"):
-                break
-            scores[parent] = scores.get(parent, 0.0) + value * weight
-            parent = parent.getparent()
+        links = sum(len(a.text_content()) for a in para.iter("a"))
+        _add_score(scores, para, len(text) * (1 - min(1.0, links / max(1, len(text)))))
+    for block in sorted(scores, key=scores.get, reverse=True)[:8]:
+        if scores[block] >= 200 and not _in_furniture(block):
+            return block
+    scores.clear()
+    body = next(root.iter("body"), root)
+    stack = list(body)
+    while stack:
+        el = stack.pop()
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _ALWAYS_DROP or tag in ("footer", "nav", "aside"):
+            continue
+        if tag in _LANDMARKS and tag != "header" and not (tag == "form" and _is_page_form(el)):
+            continue
+        if (el.get("class") or el.get("id")) and _TITLE_CHROME_ATTR.search(_attrs(el)):
+            continue
+        if tag == "p":
+            text = el.text_content()
+            if len(text.strip()) >= 25:
+                links = sum(len(a.text_content()) for a in el.iter("a"))
+                _add_score(scores, el, len(text) * (1 - min(1.0, links / max(1, len(text)))))
+            continue
+        if tag in ("div", "td", "span"):
+            own = ((el.text or "") + "".join(c.tail or "" for c in el)).strip()
+            if len(own) >= 40:
+                _add_score(scores, el, len(own))
+        stack.extend(el)
     return max(scores, key=scores.get) if scores else None
+
+
+def _in_furniture(el) -> bool:
+    """Is `el` (or an ancestor) a landmark, widget or chrome-classed block?"""
+    for a in [el, *el.iterancestors()]:
+        tag = a.tag
+        if tag in ("body", "html"):
+            return False
+        if tag in _ALWAYS_DROP or tag in ("footer", "nav", "aside"):
+            return True
+        if tag == "form" and not _is_page_form(a):
+            return True
+        if (a.get("class") or a.get("id")) and _TITLE_CHROME_ATTR.search(_attrs(a)):
+            return True
+    return False
+
+
+def _add_score(scores: dict, el, value: float) -> None:
+    parent = el.getparent()
+    for weight in (1.0, 0.5):
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        scores[parent] = scores.get(parent, 0.0) + value * weight
+        parent = parent.getparent()
 
 
 def _render(body) -> list[str]:
@@ -611,11 +710,16 @@ def _find_title(root, selectors: dict, context: dict, meta: dict, anchor) -> tup
         marked.update(select(root, selector))
     candidates = []
     order = 0
-    for el in root.iter("h1", "h2", "h3", "div", "p", "span", "td", "strong", "a"):
+    tokens = getattr(_TOKENS, "page", None)
+    found = tokens[1].title_candidates if tokens and tokens[0] is root else _Tokens(root).title_candidates
+    seen = set(found)
+    for el in [*found, *(m for m in marked if m not in seen)]:
         tag = el.tag
         if tag in ("div", "p", "span", "td", "strong", "a") and el not in marked:
             if not _TITLE_CLASS.search(_attrs(el)):
                 continue
+        elif tag not in ("h1", "h2", "h3") and el not in marked:
+            continue
         text = _line(el)
         if not 8 <= len(text) <= 300:
             continue
@@ -657,6 +761,10 @@ def _find_title(root, selectors: dict, context: dict, meta: dict, anchor) -> tup
     return nfc(text), source, el
 
 
+# text nodes holding a digit (a date line needs one), found by libxml2 rather than a Python loop
+_DIGIT_TEXTS = etree.XPath(".//text()[string-length(.) > 5][contains(translate(., '123456789', '000000000'), '0')]")
+
+
 def _date_from_value(value: str | None) -> str | None:
     return parse_date_line(value) if value and len(value) < 200 else None
 
@@ -695,7 +803,10 @@ def _find_date(root, selectors: dict, meta: dict, title_el, anchor) -> tuple[str
             if line and len(line) <= 160 and is_date_line(line) and not _in_link_list(node):
                 return parse_date_line(line), line, "near-title"
             seen += 1
-    for node in root.xpath("//body//text()[string-length(normalize-space(.)) > 5]"):
+    body = next(root.iter("body"), None)
+    if body is None or not _LABELLED_DATE.search(body.text_content()):
+        return None, None, None
+    for node in _DIGIT_TEXTS(body):
         text = str(node)
         if len(text) > 200 or not _LABELLED_DATE.search(text):
             continue
@@ -738,6 +849,15 @@ def parse_html(html: str | bytes, url: str | None = None, selectors: dict | None
     root = _parse_tree(nfc(decode_html(html)))
     if root is None:
         return page
+    _TOKENS.page = (root, _Tokens(root))
+    try:
+        return _parse_tree_into(page, root, url, selectors, context)
+    finally:
+        _TOKENS.page = None
+
+
+def _parse_tree_into(page: Page, root, url: str | None, selectors: dict, context: dict) -> Page:
+    """parse_html's work on the parsed tree."""
     for selector in selectors.get("remove") or []:
         for el in select(root, selector):
             _drop(el)
