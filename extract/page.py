@@ -288,33 +288,32 @@ def _selector_needs(selector: str) -> tuple[tuple[frozenset, frozenset, frozense
     return tuple(needs)
 
 
-_ALL_IDS = etree.XPath("//@id", smart_strings=False)
-_ALL_CLASSES = etree.XPath("//@class", smart_strings=False)
-
-
-def _xpath_literal(value: str) -> str | None:
-    return f"'{value}'" if "'" not in value else f'"{value}"' if '"' not in value else None
-
-
 class _Tokens:
     """The ids, class names and attribute names present on a page (so a selector that cannot match
     is never evaluated) and the elements that may hold the title (h1–h3, and blocks whose class or
-    id mentions a title), gathered by a few XPath calls that libxml2 runs in C."""
+    id mentions a title), gathered in one walk."""
 
     def __init__(self, root):
-        ids = _ALL_IDS(root)
-        classes = set(_ALL_CLASSES(root))
-        self.ids = set(ids)
+        ids: set[str] = set()
+        classes: set[str] = set()
+        candidates = []
+        search = _TITLE_CLASS.search
+        for el in root.iter(etree.Element):
+            tag = el.tag
+            cls = el.get("class")
+            ident = el.get("id")
+            if cls:
+                classes.add(cls)
+            if ident:
+                ids.add(ident)
+            if tag in _HEADINGS:
+                candidates.append(el)
+            elif tag in _TITLE_BLOCK_TAGS and ((cls and search(cls)) or (ident and search(ident))):
+                candidates.append(el)
+        self.ids = ids
         self.classes = set(" ".join(classes).split())
         self.attrs = {name for name in ("itemprop", "datetime", "property") if root.xpath(f"boolean(//@{name})")}
-        tests = [f"@class={lit}" for lit in map(_xpath_literal, sorted(c for c in classes if _TITLE_CLASS.search(c))) if lit]
-        tests += [f"@id={lit}" for lit in map(_xpath_literal, sorted(i for i in self.ids if _TITLE_CLASS.search(i))) if lit]
-        expr = "//h1 | //h2 | //h3" + (f" | //*[{' or '.join(tests[:60])}]" if tests else "")
-        try:
-            found = root.xpath(expr)
-        except etree.XPathError:
-            found = list(root.iter("h1", "h2", "h3"))
-        self.title_candidates = [el for el in found if el.tag in _HEADINGS or el.tag in _TITLE_BLOCK_TAGS]
+        self.title_candidates = candidates
 
     def may_match(self, selector: str) -> bool:
         """False when no element of the page can match `selector`."""
@@ -592,7 +591,7 @@ def _render(body) -> list[str]:
     return lines
 
 
-def _trafilatura_lines(root, fast: bool = True) -> list[str]:
+def _trafilatura_lines(root, fast: bool = True, retry_below: float = _RECALL_RETRY_CHARS) -> list[str]:
     """The main text trafilatura finds in `root` (it copies the tree it is given). Fast mode first;
     a short result is retried with its full cascade (readability and justext as fallbacks), which
     rescues pages whose text its own rules miss."""
@@ -603,7 +602,8 @@ def _trafilatura_lines(root, fast: bool = True) -> list[str]:
         doc = None
     if doc is not None and doc.body is not None:
         lines = [clean_text(line) for line in _render(doc.body)]
-    if fast and sum(len(line) for line in lines) < _RECALL_RETRY_CHARS:
+    have = sum(len(line) for line in lines)
+    if fast and have < _RECALL_RETRY_CHARS and have < retry_below:
         retry = _trafilatura_lines(root, fast=False)
         if sum(map(len, retry)) > sum(map(len, lines)):
             return retry
@@ -794,15 +794,11 @@ def _find_date(root, selectors: dict, meta: dict, title_el, anchor) -> tuple[str
                 return date, clean_text(value), "markup"
     # a date line just after the title (outside the body container) or labelled anywhere outside chrome
     if title_el is not None:
-        seen = 0
-        for text in title_el.itersiblings():
-            pass
         for node in title_el.xpath("following::*[self::div or self::p or self::span or self::em or self::i"
                                    " or self::small or self::td or self::li or self::time][position() <= 15]"):
             line = _line(node)
             if line and len(line) <= 160 and is_date_line(line) and not _in_link_list(node):
                 return parse_date_line(line), line, "near-title"
-            seen += 1
     body = next(root.iter("body"), None)
     if body is None or not _LABELLED_DATE.search(body.text_content()):
         return None, None, None
@@ -870,8 +866,12 @@ def _parse_tree_into(page: Page, root, url: str | None, selectors: dict, context
         body_el = _best_container(root, BODY_SELECTORS)
     lines: list[str] = []
     if body_el is None:
-        lines = _trafilatura_lines(root)  # reads its own copy of the untouched tree
-    anchor = body_el if body_el is not None else _density_body(root)
+        anchor = _density_body(root)
+        # trafilatura reads its own copy of the untouched tree; its full cascade is worth a retry only
+        # when the densest block holds clearly more prose than its fast result
+        lines = _trafilatura_lines(root, retry_below=_prose_length(anchor) if anchor is not None else 0)
+    else:
+        anchor = body_el
     page.title, page.title_source, title_el = _find_title(root, selectors, context, meta, anchor)
     page.published_date, page.date_line, page.date_source = _find_date(root, selectors, meta, title_el, anchor)
     author_node = None
@@ -881,7 +881,7 @@ def _parse_tree_into(page: Page, root, url: str | None, selectors: dict, context
             break
     node_author = author_of_node(author_node)
     author_line = _line(author_node) if author_node is not None else None
-    after_body = byline_after(anchor) if anchor is not None else None
+    after_body = anchor  # an author line after the main block, read only when nothing better names one
     if body_el is not None:
         lead = _lead_beside(root, body_el)
         _strip_chrome(body_el)
@@ -914,7 +914,7 @@ def _parse_tree_into(page: Page, root, url: str | None, selectors: dict, context
     if selectors.get("author") and node_author:
         page.author = node_author
     else:
-        page.author = byline or node_author or after_body
+        page.author = byline or node_author or (byline_after(after_body) if after_body is not None else None)
     if not page.published_date:
         page.published_date = _date_by_htmldate(root, url, anchor)
         if page.published_date:
