@@ -192,7 +192,7 @@ GENERIC_BODY_SELECTORS = (
     ".detail-content", ".article-content", ".article-body", ".post-content", ".entry-content",
 )
 # A lead (sapo) printed beside the body container rather than inside it.
-LEAD_SELECTORS = (".hometext", ".sapo", ".news-sapo", ".lead", ".news-lead", ".article-lead", ".summary",
+LEAD_SELECTORS = (".asset-summary", ".hometext", ".sapo", ".news-sapo", ".lead", ".news-lead", ".article-lead", ".summary",
                   ".news-summary", ".tomtat", ".chapeau", ".article-summary", ".short-content")
 TITLE_SELECTORS = (
     ".title-news h1", ".title-detail h1", "h1.title", "h1.news-title", ".news-title", "h1.page-title",
@@ -293,7 +293,7 @@ class _Tokens:
     is never evaluated) and the elements that may hold the title (h1–h3, and blocks whose class or
     id mentions a title), gathered in one walk."""
 
-    def __init__(self, root):
+    def __init__(self, root, source: str):
         ids: set[str] = set()
         classes: set[str] = set()
         candidates = []
@@ -312,7 +312,8 @@ class _Tokens:
                 candidates.append(el)
         self.ids = ids
         self.classes = set(" ".join(classes).split())
-        self.attrs = {name for name in ("itemprop", "datetime", "property") if root.xpath(f"boolean(//@{name})")}
+        # an attribute name absent from the source text is absent from the page
+        self.attrs = {name for name in ("itemprop", "datetime", "property") if name in source}
         self.title_candidates = candidates
 
     def may_match(self, selector: str) -> bool:
@@ -642,18 +643,37 @@ def _meta(root) -> dict[str, str]:
     return found
 
 
-def _lead_beside(root, container) -> list[str]:
-    """A lead paragraph printed just before the body container, outside it (NukeViet "hometext",
-    press "sapo")."""
+def _lead_beside(root, container, title: str | None) -> list[str]:
+    """A lead paragraph printed just before the body container, outside it (Liferay "asset-summary",
+    NukeViet "hometext", press "sapo"): a known lead block, else a prose block among the container's
+    (or its wrapper's) preceding siblings that is neither the title, a date line nor chrome."""
+    inside = set(container.iter())
+    ancestors = set(container.iterancestors())
     for selector in LEAD_SELECTORS:
         for el in select(root, selector):
-            if el is container or container in set(el.iterancestors()) or el in set(container.iterancestors()):
-                continue
-            if any(a is container for a in el.iterancestors()):
+            if el in inside or el in ancestors:
                 continue
             text = _line(el)
             if 40 <= len(text) <= 1500 and not _in_chrome(el):
                 return [text]
+    title_key = _fold_title(title)
+    node = container
+    for _ in range(2):
+        for sibling in node.itersiblings(preceding=True):
+            if not isinstance(sibling.tag, str) or sibling.tag in _ALWAYS_DROP or sibling.tag in _LANDMARKS:
+                continue
+            if _CHROME_ATTR.search(_attrs(sibling)) or sibling.tag in _HEADINGS:
+                continue
+            text = _line(sibling)
+            if len(text) < 60 or _fold_title(text) == title_key or is_date_line(text):
+                continue
+            if _prose_length(sibling) < 0.7 * len(text) or len(text) > 1500:
+                break  # a link list or a whole other block: no lead here
+            return [text]
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        node = parent
     return []
 
 
@@ -673,6 +693,15 @@ def _title_from_head(head_title: str, site_title: str | None, site_name: str | N
         for part in _TITLE_SEPARATOR.split(site_title):
             parts = [p for p in parts if _fold_title(p) != _fold_title(part)] or parts
     return max(parts[:2], key=len) if len(parts) > 1 and len(parts[0]) < 12 else parts[0]
+
+
+_LOGO_TEXTS = etree.XPath("//*[contains(@class, 'logo') or contains(@id, 'logo') or contains(@id, 'banner')]"
+                          "/descendant-or-self::*/@*[name() = 'alt' or name() = 'title']", smart_strings=False)
+
+
+def _logo_texts(root) -> set[str]:
+    """The site's name as its logo or banner carries it (alt and title attributes)."""
+    return {_fold_title(t) for t in _LOGO_TEXTS(root)}
 
 
 def _find_title(root, selectors: dict, context: dict, meta: dict, anchor) -> tuple[str | None, str | None, object]:
@@ -709,9 +738,10 @@ def _find_title(root, selectors: dict, context: dict, meta: dict, anchor) -> tup
     for selector in TITLE_SELECTORS:
         marked.update(select(root, selector))
     candidates = []
+    furniture: set[str] = set()  # headings in footers, menus, sidebars: the site's own names
     order = 0
     tokens = getattr(_TOKENS, "page", None)
-    found = tokens[1].title_candidates if tokens and tokens[0] is root else _Tokens(root).title_candidates
+    found = tokens[1].title_candidates if tokens and tokens[0] is root else list(root.iter("h1", "h2", "h3"))
     seen = set(found)
     for el in [*found, *(m for m in marked if m not in seen)]:
         tag = el.tag
@@ -727,6 +757,7 @@ def _find_title(root, selectors: dict, context: dict, meta: dict, anchor) -> tup
                 len(el) > 3 or len(text) > 250 or any(c.tag in ("h1", "h2", "h3", "p", "ul") for c in el)):
             continue  # a classed wrapper, not a title block
         if _TITLE_CHROME_ATTR.search(_attrs(el)) or _in_chrome(el):
+            furniture.add(_fold_title(text))
             continue
         key = _fold_title(text)
         if key == site_key or _SECTION_LABELS.match(text):
@@ -751,6 +782,8 @@ def _find_title(root, selectors: dict, context: dict, meta: dict, anchor) -> tup
         candidates.append((score, -order, text, "heading", el))
     if link and not any(c[0] >= 6 and link_key and _fold_title(c[2]).startswith(link_key[:20]) for c in candidates):
         candidates.append((5.5, 1, link, "link", None))
+    if head_own and not site_title and own_key in furniture | _logo_texts(root):
+        head_own = None  # <title> is the site's name, printed in its footer or logo: the same on every page
     if head_own and len(head_own) >= 8:
         candidates.append((4.0, 0, head_own, "head", None))
     if og and len(og) >= 8:
@@ -842,10 +875,11 @@ def parse_html(html: str | bytes, url: str | None = None, selectors: dict | None
     selectors = selectors or {}
     context = context or {}
     page = Page()
-    root = _parse_tree(nfc(decode_html(html)))
+    source = nfc(decode_html(html))
+    root = _parse_tree(source)
     if root is None:
         return page
-    _TOKENS.page = (root, _Tokens(root))
+    _TOKENS.page = (root, _Tokens(root, source))
     try:
         return _parse_tree_into(page, root, url, selectors, context)
     finally:
@@ -883,7 +917,7 @@ def _parse_tree_into(page: Page, root, url: str | None, selectors: dict, context
     author_line = _line(author_node) if author_node is not None else None
     after_body = anchor  # an author line after the main block, read only when nothing better names one
     if body_el is not None:
-        lead = _lead_beside(root, body_el)
+        lead = _lead_beside(root, body_el, page.title)
         _strip_chrome(body_el)
         if _os.environ.get("EXP_TRAFCONT") == "1":
             lines = lead + (_trafilatura_lines(_wrapped(body_el)) or [ln for ln in _text_of(body_el).split("\n") if ln])
