@@ -17,13 +17,16 @@ class ExtractError(Exception):
     """The input cannot be read as an article (missing, binary, too large)."""
 
 
-def extract_html(html: str | bytes, url: str | None = None, site: dict | None = None) -> dict:
-    """The record for one saved HTML page. `site` is the site config (province, selectors)."""
+def extract_html(html: str | bytes, url: str | None = None, site: dict | None = None,
+                 context: dict | None = None) -> dict:
+    """The record for one saved HTML page. `site` is the site config (province, selectors);
+    `context` is what the crawl knew when it reached the page ({"link_text", "site_title",
+    "from_listing"}), passed to `extract.page.parse_html`."""
     from extract.page import parse_html
     from extract.record import build_record
 
     site = site or {}
-    page = parse_html(html, url=url, selectors=site.get("selectors"))
+    page = parse_html(html, url=url, selectors=site.get("selectors"), context=context)
     return build_record(page, url=url, province=site.get("province"))
 
 

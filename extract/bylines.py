@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 
-from bs4 import Tag
-
 from extract.normalize import clean_text, name_case
 
 _BYLINE_CUE = re.compile(
@@ -113,11 +111,19 @@ _UPLOADER = re.compile(r"^(?:đăng\s+bởi|người\s+đăng|posted\s+by|by)\s*
                        re.I)
 
 
-def author_of_node(node: Tag | None) -> str | None:
-    """The author named by an author element, or None for an empty one or a site account ("admin")."""
+def _node_text(node) -> str:
+    """An element's text, for an lxml element (the page layer's) or a BeautifulSoup tag."""
+    if hasattr(node, "text_content"):
+        return clean_text(" ".join(node.text_content().split()))
+    return clean_text(node.get_text(" "))
+
+
+def author_of_node(node) -> str | None:
+    """The author named by an author element (lxml or bs4), or None for an empty one or a site
+    account ("admin")."""
     if node is None:
         return None
-    text = clean_text(node.get_text(" "))
+    text = _node_text(node)
     m = _BYLINE_CUE.match(text)
     text = _UPLOADER.sub("", m.group(1) if m else text).strip()
     if not text or _UPLOADER.match(text) or len(text) > 80:
@@ -125,10 +131,15 @@ def author_of_node(node: Tag | None) -> str | None:
     return _tidy_author(text)
 
 
-def byline_after(body: Tag) -> str | None:
-    """An author line just after the body container ("Tác giả bài viết: …", NukeViet style)."""
-    for node in body.find_all_next(["p", "div", "span"], limit=12):
-        line = clean_text(node.get_text(" "))
+def byline_after(body) -> str | None:
+    """An author line just after the body container (lxml or bs4 element; "Tác giả bài viết: …",
+    NukeViet style)."""
+    if hasattr(body, "xpath"):
+        following = body.xpath("following::*[self::p or self::div or self::span][position() <= 12]")
+    else:
+        following = body.find_all_next(["p", "div", "span"], limit=12)
+    for node in following:
+        line = _node_text(node)
         m = _BYLINE_CUE.match(line) if len(line) < 120 else None
         if m:
             return _tidy_author(m.group(1))
