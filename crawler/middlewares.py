@@ -196,6 +196,21 @@ class FetchLogMiddleware:
         return response
 
 
+class WireMiddleware:
+    """Keep the response as it came over the wire when Scrapy is about to decode it: runs just
+    before HttpCompressionMiddleware (590), which inflates gzip/deflate bodies and drops
+    Content-Encoding. The body as received and its headers go with the page item
+    (CrawlGuardMiddleware adds them), so the archive holds the exact bytes for WARC export."""
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """Remember the encoded body and its headers in the request's meta."""
+        if response.headers.get(b"Content-Encoding"):
+            request.meta["cchc_wire"] = (
+                {k.decode("latin-1"): [v.decode("latin-1") for v in vs] for k, vs in response.headers.items()},
+                response.body)
+        return response
+
+
 # -- spider output ------------------------------------------------------------------------------------
 TRACKING_PARAMS = re.compile(r"^(utm_[a-z]+|fbclid|gclid|dclid|msclkid|zarsrc|mc_cid|mc_eid|_ga|_gl|igshid|ref_src)$", re.I)
 MIN_EVIDENCE = 5   # fetched pages of a URL shape before it can be judged barren
@@ -286,6 +301,9 @@ class CrawlGuardMiddleware:
         if not isinstance(out, Request):
             if isinstance(out, dict) and out.get("kind") == "article":
                 state["article"] = True
+            wire = response.meta.get("cchc_wire")
+            if wire is not None and isinstance(out, dict) and out.get("body") is response.body:
+                out = {**out, "wire_headers": wire[0], "wire_body": wire[1]}
             yield out
             return
         clean = without_tracking(out.url)

@@ -161,7 +161,8 @@ class ArchivePipeline:
                 stats.inc_value("cchc/not_articles")
         page_id = self.archive.save_page(
             url=item["url"], final_url=item["final_url"], status=item["status"], headers=item["headers"],
-            body=item["body"], fetched_at=item["fetched_at"], site=item["site"], kind=item["kind"])
+            body=item["body"], fetched_at=item["fetched_at"], site=item["site"], kind=item["kind"],
+            wire_body=item.get("wire_body"), wire_headers=item.get("wire_headers"))
         stats.inc_value("cchc/pages")
         stats.inc_value(f"cchc/pages/{item['kind']}")
         summary = {k: item[k] for k in ("url", "final_url", "status", "kind", "site")}

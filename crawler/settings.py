@@ -70,6 +70,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,     # Scrapy's retries, honouring Retry-After
     "crawler.middlewares.FetchLogMiddleware": 540,       # sees an HTTP error only once retries gave up
+    "crawler.middlewares.WireMiddleware": 595,           # the body as received, before decompression (590)
 }
 SPIDER_MIDDLEWARES = {"crawler.middlewares.CrawlGuardMiddleware": 950}  # closest to the spider
 

@@ -63,6 +63,27 @@ def content_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+def _header(headers: dict[str, Any], name: str) -> str | None:
+    for key, values in headers.items():
+        if str(key).lower() == name:
+            values = values if isinstance(values, list) else [values]
+            return values[0] if values else None
+    return None
+
+
+def _decode_content(body: bytes, encoding: str) -> bytes | None:
+    """Undo a gzip or deflate Content-Encoding (None when the bytes do not decode)."""
+    try:
+        if encoding in ("gzip", "x-gzip"):
+            return zlib.decompress(body, 31)
+        try:
+            return zlib.decompress(body)
+        except zlib.error:  # raw deflate, as some servers send it
+            return zlib.decompress(body, -15)
+    except zlib.error:
+        return None
+
+
 def person_scope(title: str | None, province: str | None) -> str:
     """Which 'scope' a person's appearance belongs to, for the merge rule.
 
@@ -174,8 +195,14 @@ class Archive:
     # -- pages ----------------------------------------------------------------------------------
     def save_page(self, *, url: str, body: bytes, status: int = 200, final_url: str | None = None,
                   headers: dict[str, Any] | None = None, fetched_at: str | None = None,
-                  site: str | None = None, kind: str = "other") -> int:
+                  site: str | None = None, kind: str = "other", wire_body: bytes | None = None,
+                  wire_headers: dict[str, Any] | None = None) -> int:
         """Keep one fetched response as it was; return its page id.
+
+        `body` is the entity (decoded); when the server sent it Content-Encoded, `wire_body` and
+        `wire_headers` are the bytes and headers as received: those are stored (body_encoding
+        "gzip" or "deflate"), so the archive and its WARC export hold exactly what came over the
+        wire, and `page_body` still gives the entity. `content_hash` is the entity's SHA-256.
 
         Idempotent: the same URL with the same body is stored once (its `last_seen_at` moves on);
         a changed body is a new row, so earlier versions are never lost."""
@@ -186,14 +213,20 @@ class Archive:
             self.db.execute("UPDATE pages SET last_seen_at = ?, kind = ? WHERE id = ?", [now, kind, existing])
             self.db.conn.commit()
             return existing
+        stored, encoding = zlib.compress(body, 6), "zlib"
+        if wire_body is not None and wire_headers:
+            wire_encoding = _header(wire_headers, "content-encoding")
+            wire_encoding = (wire_encoding or "").strip().lower()
+            if wire_encoding in ("gzip", "x-gzip", "deflate") and _decode_content(wire_body, wire_encoding) == body:
+                stored, encoding, headers = wire_body, wire_encoding.replace("x-gzip", "gzip"), wire_headers
         header_map = {str(k): v if isinstance(v, list) else [v] for k, v in (headers or {}).items()}
-        content_type = next((v[0] for k, v in header_map.items() if k.lower() == "content-type"), None)
+        content_type = _header(header_map, "content-type")
         with self.db.conn:
             table = self.db["pages"]
             table.insert({
                 "url": url, "final_url": final_url or url, "status": status,
-                "headers": json.dumps(header_map, ensure_ascii=False), "body": zlib.compress(body, 6),
-                "body_encoding": "zlib", "content_type": content_type, "content_length": len(body),
+                "headers": json.dumps(header_map, ensure_ascii=False), "body": stored,
+                "body_encoding": encoding, "content_type": content_type, "content_length": len(body),
                 "content_hash": digest, "fetched_at": now, "last_seen_at": now, "site": site, "kind": kind,
             })
             return table.last_pk
@@ -259,7 +292,19 @@ class Archive:
         if row is None:
             raise KeyError(page_id)
         body, encoding = row
-        return zlib.decompress(body) if encoding == "zlib" else body
+        if encoding == "zlib":
+            return zlib.decompress(body)
+        return _decode_content(body, encoding) if encoding in ("gzip", "deflate") else body
+
+    def page_wire(self, page_id: int) -> tuple[int, dict[str, list[str]], bytes]:
+        """(status, headers, body) of a stored response as received: the body still Content-Encoded
+        when it came so (what a WARC response record holds)."""
+        row = self.db.execute("SELECT status, headers, body, body_encoding FROM pages WHERE id = ?",
+                              [page_id]).fetchone()
+        if row is None:
+            raise KeyError(page_id)
+        status, headers, body, encoding = row
+        return status, json.loads(headers or "{}"), zlib.decompress(body) if encoding == "zlib" else body
 
     def iter_pages(self, kind: str | None = "article") -> Iterator[dict]:
         """Stored pages (latest version of each URL), without bodies, oldest first."""
