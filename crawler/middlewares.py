@@ -196,6 +196,57 @@ class FetchLogMiddleware:
         return response
 
 
+class ConditionalGetMiddleware:
+    """Re-crawls ask "has it changed?": a URL already preserved is requested with If-None-Match /
+    If-Modified-Since from its stored ETag / Last-Modified. A 304 answer is replaced by the stored
+    response (flagged `cchc_not_modified`), so the spider still follows a listing's links and the
+    pipeline only records that the page was seen again. A changed page answers 200 and becomes a
+    new version; the earlier one stays."""
+
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+        self.enabled = crawler.settings.getbool("CCHC_CONDITIONAL_GET", True)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "ConditionalGetMiddleware":
+        """Build the middleware for a crawler."""
+        return cls(crawler)
+
+    def _archive(self):
+        from crawler.pipelines import current_archive
+
+        return current_archive(self.crawler.settings.get("CCHC_DB", "archive.db"))
+
+    def process_request(self, request: Request) -> None:
+        """Add the validators of the stored version, if any."""
+        if not self.enabled or request.method != "GET" or request.url.endswith("/robots.txt"):
+            return None
+        stored = self._archive().latest_validators(request.url)
+        if stored is None:
+            return None
+        page_id, etag, modified = stored
+        if etag:
+            request.headers.setdefault(b"If-None-Match", etag.encode("latin-1", "ignore"))
+        if modified:
+            request.headers.setdefault(b"If-Modified-Since", modified.encode("latin-1", "ignore"))
+        if etag or modified:
+            request.meta["cchc_stored_page"] = page_id
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """Turn a 304 into the stored response."""
+        page_id = request.meta.get("cchc_stored_page")
+        if response.status != 304 or page_id is None:
+            return response
+        archive = self._archive()
+        status, headers, _ = archive.page_wire(page_id)
+        body = archive.page_body(page_id)
+        headers = {k: v for k, v in headers.items() if k.lower() not in ("content-encoding", "content-length")}
+        self.crawler.stats.inc_value("cchc/not_modified")
+        request.meta["cchc_not_modified"] = page_id
+        return response.replace(status=status, headers=headers, body=body)
+
+
 class WireMiddleware:
     """Keep the response as it came over the wire when Scrapy is about to decode it: runs just
     before HttpCompressionMiddleware (590), which inflates gzip/deflate bodies and drops
@@ -304,6 +355,8 @@ class CrawlGuardMiddleware:
             wire = response.meta.get("cchc_wire")
             if wire is not None and isinstance(out, dict) and out.get("body") is response.body:
                 out = {**out, "wire_headers": wire[0], "wire_body": wire[1]}
+            if isinstance(out, dict) and response.meta.get("cchc_not_modified") and out.get("body") is response.body:
+                out = {**out, "not_modified": response.meta["cchc_not_modified"]}
             yield out
             return
         clean = without_tracking(out.url)
