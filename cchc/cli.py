@@ -141,7 +141,8 @@ def _check_port_option(port: int, serve_after: bool = True) -> None:
 @click.option("--start-url", "start_urls", multiple=True, help="Crawl an unknown site generically from this URL.")
 @click.option("--base-url", help="Point the (single) --site at another address, e.g. a local mirror.")
 @click.option("--incremental", is_flag=True, help="Skip article URLs already preserved in the archive.")
-@click.option("--jobdir", type=click.Path(file_okay=False), help="Scrapy JOBDIR: resume an interrupted crawl.")
+@click.option("--jobdir", type=click.Path(file_okay=False),
+              help="Name a resumable job: its frontier is kept in the archive; run again to resume after a kill.")
 def crawl(db_path: str, sites: tuple[str, ...], all_sites: bool, start_urls: tuple[str, ...],
           base_url: str | None, incremental: bool, jobdir: str | None) -> None:
     """Crawl real sites by config, or any site generically; preserve and extract every page.
@@ -171,8 +172,10 @@ def crawl(db_path: str, sites: tuple[str, ...], all_sites: bool, start_urls: tup
     _open_archive(db_path, create=True).close()
     stats = run_crawl(db_path, sites=configs, start_urls=list(start_urls), incremental=incremental, jobdir=jobdir)
     for name, site_stats in sorted((stats.get("sites") or {}).items()):
+        resumed = f", resumed {site_stats['resumed']} queued requests" if site_stats.get("resumed") else ""
         click.echo(f"{name}: {site_stats.get('status')}, {site_stats.get('pages', 0)} pages, "
-                   f"{site_stats.get('articles', 0)} articles, {site_stats.get('errors', 0)} errors")
+                   f"{site_stats.get('articles', 0)} articles, {site_stats.get('errors', 0)} errors, "
+                   f"{site_stats.get('fetch_failures', 0)} failed fetches (table fetch_log){resumed}")
     click.echo(f"Archive: {db_path}")
     failed = {name: s for name, s in (stats.get("sites") or {}).items() if s.get("status") != "ok"}
     if failed or not stats.get("sites"):
@@ -242,6 +245,31 @@ def reextract(db_path: str, workers: int | None, resume: bool) -> None:
     click.echo(f"Re-extracted {done} articles from preserved pages ({failed} failed).")
     if failed:
         sys.exit(1)
+
+
+@cli.command("export-warc")
+@db_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="WARC file to write (.warc.gz, or .warc with --no-gzip).")
+@click.option("--site", "site_name", help="Only the responses of this site.")
+@click.option("--gzip/--no-gzip", "use_gzip", default=True, show_default=True, help="Gzip each record (.warc.gz).")
+def export_warc(db_path: str, output: str, site_name: str | None, use_gzip: bool) -> None:
+    """Write every preserved response as a standard WARC file (warcio), bytes and headers as received.
+
+    \b
+    Example:
+        cchc export-warc --db archive.db -o archive.warc.gz
+    """
+    from store.warc import export_warc as write_warc
+
+    archive = _open_archive(db_path)
+    try:
+        count = write_warc(archive, output, site=site_name, gzip=use_gzip)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    finally:
+        archive.close()
+    click.echo(f"Wrote {count} response records to {output}")
 
 
 EXPORT_COLUMNS = ["url", "title", "published_date", "author", "relevant", "province", "province_now",

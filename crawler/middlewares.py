@@ -196,6 +196,72 @@ class FetchLogMiddleware:
         return response
 
 
+class ConditionalGetMiddleware:
+    """Re-crawls ask "has it changed?": a URL already preserved is requested with If-None-Match /
+    If-Modified-Since from its stored ETag / Last-Modified. A 304 answer is replaced by the stored
+    response (flagged `cchc_not_modified`), so the spider still follows a listing's links and the
+    pipeline only records that the page was seen again. A changed page answers 200 and becomes a
+    new version; the earlier one stays."""
+
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+        self.enabled = crawler.settings.getbool("CCHC_CONDITIONAL_GET", True)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "ConditionalGetMiddleware":
+        """Build the middleware for a crawler."""
+        return cls(crawler)
+
+    def _archive(self):
+        from crawler.pipelines import current_archive
+
+        return current_archive(self.crawler.settings.get("CCHC_DB", "archive.db"))
+
+    def process_request(self, request: Request) -> None:
+        """Add the validators of the stored version, if any."""
+        if not self.enabled or request.method != "GET" or request.url.endswith("/robots.txt"):
+            return None
+        stored = self._archive().latest_validators(request.url)
+        if stored is None:
+            return None
+        page_id, etag, modified = stored
+        if etag:
+            request.headers.setdefault(b"If-None-Match", etag.encode("latin-1", "ignore"))
+        if modified:
+            request.headers.setdefault(b"If-Modified-Since", modified.encode("latin-1", "ignore"))
+        if etag or modified:
+            request.meta["cchc_stored_page"] = page_id
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """Turn a 304 into the stored response."""
+        page_id = request.meta.get("cchc_stored_page")
+        if response.status != 304 or page_id is None:
+            return response
+        archive = self._archive()
+        status, headers, _ = archive.page_wire(page_id)
+        body = archive.page_body(page_id)
+        headers = {k: v for k, v in headers.items() if k.lower() not in ("content-encoding", "content-length")}
+        self.crawler.stats.inc_value("cchc/not_modified")
+        request.meta["cchc_not_modified"] = page_id
+        return response.replace(status=status, headers=headers, body=body)
+
+
+class WireMiddleware:
+    """Keep the response as it came over the wire when Scrapy is about to decode it: runs just
+    before HttpCompressionMiddleware (590), which inflates gzip/deflate bodies and drops
+    Content-Encoding. The body as received and its headers go with the page item
+    (CrawlGuardMiddleware adds them), so the archive holds the exact bytes for WARC export."""
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """Remember the encoded body and its headers in the request's meta."""
+        if response.headers.get(b"Content-Encoding"):
+            request.meta["cchc_wire"] = (
+                {k.decode("latin-1"): [v.decode("latin-1") for v in vs] for k, vs in response.headers.items()},
+                response.body)
+        return response
+
+
 # -- spider output ------------------------------------------------------------------------------------
 TRACKING_PARAMS = re.compile(r"^(utm_[a-z]+|fbclid|gclid|dclid|msclkid|zarsrc|mc_cid|mc_eid|_ga|_gl|igshid|ref_src)$", re.I)
 MIN_EVIDENCE = 5   # fetched pages of a URL shape before it can be judged barren
@@ -286,6 +352,11 @@ class CrawlGuardMiddleware:
         if not isinstance(out, Request):
             if isinstance(out, dict) and out.get("kind") == "article":
                 state["article"] = True
+            wire = response.meta.get("cchc_wire")
+            if wire is not None and isinstance(out, dict) and out.get("body") is response.body:
+                out = {**out, "wire_headers": wire[0], "wire_body": wire[1]}
+            if isinstance(out, dict) and response.meta.get("cchc_not_modified") and out.get("body") is response.body:
+                out = {**out, "not_modified": response.meta["cchc_not_modified"]}
             yield out
             return
         clean = without_tracking(out.url)

@@ -39,6 +39,12 @@ def open_archive(path: str) -> Archive:
     return entry[0]
 
 
+def current_archive(path: str) -> Archive:
+    """The Archive the pipeline has open for `path` (opened here if it is not yet)."""
+    entry = _ARCHIVES.get(path)
+    return entry[0] if entry is not None else open_archive(path)
+
+
 def release_archive(path: str) -> None:
     """Drop one reference to the Archive for `path`; close it when nobody uses it."""
     entry = _ARCHIVES.get(path)
@@ -161,12 +167,16 @@ class ArchivePipeline:
                 stats.inc_value("cchc/not_articles")
         page_id = self.archive.save_page(
             url=item["url"], final_url=item["final_url"], status=item["status"], headers=item["headers"],
-            body=item["body"], fetched_at=item["fetched_at"], site=item["site"], kind=item["kind"])
+            body=item["body"], fetched_at=item["fetched_at"], site=item["site"], kind=item["kind"],
+            wire_body=item.get("wire_body"), wire_headers=item.get("wire_headers"))
         stats.inc_value("cchc/pages")
         stats.inc_value(f"cchc/pages/{item['kind']}")
         summary = {k: item[k] for k in ("url", "final_url", "status", "kind", "site")}
         summary["page_id"] = page_id
         if item["kind"] != "article" or self.extract is None:
+            return summary
+        if item.get("not_modified") and self.archive.has_article_from(page_id):
+            stats.inc_value("cchc/articles_unchanged")  # 304: the stored extraction stands
             return summary
         article_id = await self.extract_and_save(item["body"], item["final_url"], item.get("site_config"),
                                                  page_id, item["site"], url=item["url"],

@@ -2,7 +2,7 @@
 
 `start_bulk(n_articles)` serves listing pages `/tin-tuc?trang=N` (PER_PAGE articles each, newest
 first) and articles `/tin-tuc/bai-<id>.html` built from the hostile site's invented paragraphs, each
-different. Responses carry ETag/Last-Modified and answer conditional GETs with 304. A test can hold
+different; odd-numbered articles are sent gzip-encoded. Responses carry ETag/Last-Modified and answer conditional GETs with 304. A test can hold
 every request after the k-th (`hold_after(k)`) until `release()`: a crawl can be caught in the middle
 by counting, never by sleeping.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gzip
 import hashlib
 import threading
 from email.utils import format_datetime
@@ -136,6 +137,10 @@ class BulkSite:
                     self.answer(304, b"", {"ETag": etag})
                     return
                 extra = {"ETag": etag, "Last-Modified": format_datetime(_MODIFIED, usegmt=True)} if conditional else {}
+                if conditional and int(digits) % 2 and "gzip" in (self.headers.get("Accept-Encoding") or ""):
+                    body = gzip.compress(body, mtime=0)  # odd articles come gzipped, as many portals send
+                    extra["Content-Encoding"] = "gzip"
+                    extra["Vary"] = "Accept-Encoding"
                 self.answer(200, body, extra)
 
             def answer(self, status: int, body: bytes, headers: dict | None = None) -> None:

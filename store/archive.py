@@ -64,6 +64,30 @@ def content_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+_UNSET = object()
+
+
+def _header(headers: dict[str, Any], name: str) -> str | None:
+    for key, values in headers.items():
+        if str(key).lower() == name:
+            values = values if isinstance(values, list) else [values]
+            return values[0] if values else None
+    return None
+
+
+def _decode_content(body: bytes, encoding: str) -> bytes | None:
+    """Undo a gzip or deflate Content-Encoding (None when the bytes do not decode)."""
+    try:
+        if encoding in ("gzip", "x-gzip"):
+            return zlib.decompress(body, 31)
+        try:
+            return zlib.decompress(body)
+        except zlib.error:  # raw deflate, as some servers send it
+            return zlib.decompress(body, -15)
+    except zlib.error:
+        return None
+
+
 def person_scope(title: str | None, province: str | None) -> str:
     """Which 'scope' a person's appearance belongs to, for the merge rule.
 
@@ -209,8 +233,14 @@ class Archive:
     # -- pages ----------------------------------------------------------------------------------
     def save_page(self, *, url: str, body: bytes, status: int = 200, final_url: str | None = None,
                   headers: dict[str, Any] | None = None, fetched_at: str | None = None,
-                  site: str | None = None, kind: str = "other") -> int:
+                  site: str | None = None, kind: str = "other", wire_body: bytes | None = None,
+                  wire_headers: dict[str, Any] | None = None) -> int:
         """Keep one fetched response as it was; return its page id.
+
+        `body` is the entity (decoded); when the server sent it Content-Encoded, `wire_body` and
+        `wire_headers` are the bytes and headers as received: those are stored (body_encoding
+        "gzip" or "deflate"), so the archive and its WARC export hold exactly what came over the
+        wire, and `page_body` still gives the entity. `content_hash` is the entity's SHA-256.
 
         Idempotent: the same URL with the same body is stored once (its `last_seen_at` moves on);
         a changed body is a new row, so earlier versions are never lost."""
@@ -221,12 +251,20 @@ class Archive:
             self.db.execute("UPDATE pages SET last_seen_at = ?, kind = ? WHERE id = ?", [now, kind, existing])
             self.db.conn.commit()
             return existing
+        stored, encoding, dictionary_id = None, None, _UNSET
+        if wire_body is not None and wire_headers:
+            wire_encoding = _header(wire_headers, "content-encoding")
+            wire_encoding = (wire_encoding or "").strip().lower()
+            if wire_encoding in ("gzip", "x-gzip", "deflate") and _decode_content(wire_body, wire_encoding) == body:
+                stored, encoding, headers = wire_body, wire_encoding.replace("x-gzip", "gzip"), wire_headers
+                dictionary_id = None
         header_map = {str(k): v if isinstance(v, list) else [v] for k, v in (headers or {}).items()}
-        content_type = next((v[0] for k, v in header_map.items() if k.lower() == "content-type"), None)
-        blob, encoding, dictionary_id = self.codec.encode(body, site)
+        content_type = _header(header_map, "content-type")
+        if dictionary_id is _UNSET:  # not kept as received: compressed with the site's dictionary
+            stored, encoding, dictionary_id = self.codec.encode(body, site)
         row = {
             "url": url, "final_url": final_url or url, "status": status,
-            "headers": json.dumps(header_map, ensure_ascii=False), "body": blob,
+            "headers": json.dumps(header_map, ensure_ascii=False), "body": stored,
             "body_encoding": encoding, "dictionary_id": dictionary_id, "content_type": content_type,
             "content_length": len(body), "content_hash": digest, "fetched_at": now, "last_seen_at": now,
             "site": site, "kind": kind,
@@ -296,6 +334,29 @@ class Archive:
         """The raw body of a stored page, decompressed."""
         return self.codec.read(page_id)
 
+    def latest_validators(self, url: str) -> tuple[int, str | None, str | None] | None:
+        """(page id, ETag, Last-Modified) of the latest successful version of `url`, or None."""
+        row = self.db.execute("SELECT id, headers FROM pages WHERE url = ? AND status = 200 ORDER BY id DESC LIMIT 1",
+                              [url]).fetchone()
+        if row is None:
+            return None
+        headers = json.loads(row[1] or "{}")
+        return row[0], _header(headers, "etag"), _header(headers, "last-modified")
+
+    def has_article_from(self, page_id: int) -> bool:
+        """Is an article stored from this very page version?"""
+        return self.db.execute("SELECT 1 FROM articles WHERE page_id = ? LIMIT 1", [page_id]).fetchone() is not None
+
+    def page_wire(self, page_id: int) -> tuple[int, dict[str, list[str]], bytes]:
+        """(status, headers, body) of a stored response as received: the body still Content-Encoded
+        when it came so (what a WARC response record holds)."""
+        row = self.db.execute("SELECT status, headers, body, body_encoding FROM pages WHERE id = ?",
+                              [page_id]).fetchone()
+        if row is None:
+            raise KeyError(page_id)
+        status, headers, body, encoding = row
+        return status, json.loads(headers or "{}"), self.codec.read(page_id, keep_content_encoding=True)
+
     def iter_pages(self, kind: str | None = "article") -> Iterator[dict]:
         """Stored pages (latest version of each URL), without bodies, oldest first."""
         where = "WHERE kind = ?" if kind else ""
@@ -363,7 +424,7 @@ class Archive:
             former_people: list[int] = []
             if old:
                 article_id = old[0]
-                former_people = self._delete_facts(article_id)
+                former_people = self._people_of(article_id)
                 conn.execute(f"UPDATE articles SET {', '.join(f'[{c}] = ?' for c in columns)} WHERE id = ?",
                              [row[c] for c in columns] + [article_id])
             else:
@@ -374,13 +435,11 @@ class Archive:
             self._drop_orphan_people(former_people)
         return article_id
 
-    def _delete_facts(self, article_id: int) -> list[int]:
-        """Delete an article's facts; return the ids of the people it mentioned."""
-        people = [r[0] for r in self.db.conn.execute(
+    def _people_of(self, article_id: int) -> list[int]:
+        """The ids of the people an article mentioned (its facts are then replaced by
+        `_insert_facts`, which keeps the id of every fact that is still there)."""
+        return [r[0] for r in self.db.conn.execute(
             "SELECT DISTINCT person_id FROM appearances WHERE article_id = ?", [article_id])]
-        for table in ("appearances", "rankings", "documents"):
-            self.db.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
-        return people
 
     def _drop_orphan_people(self, candidates: list[int]) -> None:
         """Delete those of `candidates` who no longer appear in any article (a re-extraction may
@@ -389,29 +448,58 @@ class Archive:
             self.db.conn.execute("DELETE FROM people WHERE id = ? AND NOT EXISTS "
                                  "(SELECT 1 FROM appearances WHERE person_id = ?)", [person_id, person_id])
 
+    # Columns that identify a fact within its article: a re-extraction that finds the same fact keeps
+    # its row id (publishing links to appearance, ranking and document ids), a new fact gets a new id,
+    # a vanished one is deleted.
+    _FACT_KEYS = {
+        "appearances": ("person_id", "name_as_written", "span_start", "span_end"),
+        "rankings": ("index_name", "year", "subject", "rank", "total", "change"),
+        "documents": ("number", "date"),
+    }
+
+    def _sync_facts(self, table: str, article_id: int, rows: list[dict]) -> None:
+        keys = self._FACT_KEYS[table]
+        existing: dict[tuple, list[int]] = {}
+        conn = self.db.conn  # plain SQL throughout: sqlite-utils re-reads the schema on every call
+        for row in conn.execute(f"SELECT id, {', '.join(keys)} FROM {table} WHERE article_id = ? ORDER BY id",
+                                [article_id]):
+            existing.setdefault(tuple(row[1:]), []).append(row[0])
+        for row in rows:
+            key = tuple(row.get(k) for k in keys)
+            ids = existing.get(key)
+            if ids:
+                conn.execute(f"UPDATE {table} SET {', '.join(f'[{c}] = ?' for c in row)} WHERE id = ?",
+                             [*row.values(), ids.pop(0)])
+            else:
+                conn.execute(f"INSERT INTO {table} (article_id, {', '.join(f'[{c}]' for c in row)}) "
+                             f"VALUES (?{', ?' * len(row)})", [article_id, *row.values()])
+        stale = [i for ids in existing.values() for i in ids]
+        if stale:
+            conn.execute(f"DELETE FROM {table} WHERE id IN ({', '.join('?' * len(stale))})", stale)
+
     def _insert_facts(self, article_id: int, record: dict) -> None:
-        conn = self.db.conn
         province = record.get("province")
         appearances = []
         for official in record.get("officials") or []:
             person_id = self._person_id(official["name"], person_scope(official.get("title"), province))
-            for mention in official.get("mentions") or [official]:
-                appearances.append((
-                    person_id, article_id, mention.get("name_as_written") or official["name"],
-                    mention.get("title") or official.get("title"),
-                    mention.get("honorific") or official.get("honorific"),
-                    mention.get("evidence") or official.get("evidence"), mention.get("start"), mention.get("end")))
-        conn.executemany("INSERT INTO appearances (person_id, article_id, name_as_written, title, honorific, "
-                         "evidence, span_start, span_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", appearances)
-        conn.executemany(
-            "INSERT INTO rankings (article_id, index_name, year, rank, total, change, subject, score, evidence) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(article_id, r.get("index"), r.get("year"), r.get("rank"), r.get("total"), r.get("change"),
-              r.get("subject"), r.get("score"), r.get("evidence")) for r in record.get("rankings") or []])
-        conn.executemany(
-            "INSERT INTO documents (article_id, number, kind, date, evidence) VALUES (?, ?, ?, ?, ?)",
-            [(article_id, d.get("number"), d.get("kind"), d.get("date"), d.get("evidence"))
-             for d in record.get("documents") or []])
+            mentions = official.get("mentions") or [official]
+            for mention in mentions:
+                appearances.append({
+                    "person_id": person_id,
+                    "name_as_written": mention.get("name_as_written") or official["name"],
+                    "title": mention.get("title") or official.get("title"),
+                    "honorific": mention.get("honorific") or official.get("honorific"),
+                    "evidence": mention.get("evidence") or official.get("evidence"),
+                    "span_start": mention.get("start"), "span_end": mention.get("end"),
+                })
+        self._sync_facts("appearances", article_id, appearances)
+        self._sync_facts("rankings", article_id, [{
+            "index_name": r.get("index"), "year": r.get("year"), "rank": r.get("rank"), "total": r.get("total"),
+            "change": r.get("change"), "subject": r.get("subject"), "score": r.get("score"),
+            "evidence": r.get("evidence")} for r in record.get("rankings") or []])
+        self._sync_facts("documents", article_id, [{
+            "number": d.get("number"), "kind": d.get("kind"), "date": d.get("date"), "evidence": d.get("evidence")}
+            for d in record.get("documents") or []])
 
     def _person_id(self, name: str, scope: str) -> int:
         key = f"{person_key(name)}|{scope}"

@@ -10,6 +10,7 @@ Encodings kept in `pages.body_encoding` (old rows stay readable):
 - "zlib"       the archive's first format;
 - "zstd"       zstd without dictionary (a site's first pages, before its dictionary exists);
 - "zstd-dict"  zstd with the dictionary `pages.dictionary_id` (table `dictionaries`);
+- "gzip", "deflate"  the bytes as received with their Content-Encoding (never re-encoded);
 - "identity"   stored as is.
 
 When a site reaches TRAIN_PAGES bodies without a dictionary, one is trained from them, stored,
@@ -24,6 +25,9 @@ from typing import Iterable
 import zstandard
 
 TRAIN_PAGES = 256
+# Rows the dictionary may re-encode: not those kept as received with their Content-Encoding
+# (gzip/deflate wire bytes, which a WARC export must give back exactly).
+_REENCODABLE = "body_encoding IN ('zstd', 'zlib')"
 DICT_SIZE = 128 * 1024
 LEVEL = 9          # with the dictionary: 1.5% at ~0.4 ms a page (level 12: 1.4% at 2.4 ms)
 PLAIN_LEVEL = 6    # before the dictionary exists (a short while per site)
@@ -49,13 +53,16 @@ class BodyCodec:
             self.conn.execute("ALTER TABLE pages ADD COLUMN dictionary_id INTEGER REFERENCES dictionaries(id)")
 
     # -- reading ----------------------------------------------------------------------------------
-    def read(self, page_id: int) -> bytes:
-        """The original body of page `page_id` (KeyError if there is no such page)."""
+    def read(self, page_id: int, keep_content_encoding: bool = False) -> bytes:
+        """The body of page `page_id` (KeyError if there is no such page): the entity, or with
+        `keep_content_encoding` a gzip/deflate body exactly as it came over the wire."""
         columns = {row[1] for row in self.conn.execute("PRAGMA table_info(pages)")}
         did = "dictionary_id" if "dictionary_id" in columns else "NULL"
         row = self.conn.execute(f"SELECT body, body_encoding, {did} FROM pages WHERE id = ?", [page_id]).fetchone()
         if row is None:
             raise KeyError(page_id)
+        if keep_content_encoding and row[1] in ("gzip", "deflate"):
+            return bytes(row[0])
         return self.decode(*row)
 
     def decode(self, blob: bytes | None, encoding: str | None, dictionary_id: int | None = None) -> bytes:
@@ -68,6 +75,13 @@ class BodyCodec:
             return self._plain_decoder.decompress(blob)
         if encoding == "zstd-dict":
             return self._decoder(dictionary_id).decompress(blob)
+        if encoding == "gzip":  # kept as received on the wire (store.archive.save_page)
+            return zlib.decompress(blob, 31)
+        if encoding == "deflate":
+            try:
+                return zlib.decompress(blob)
+            except zlib.error:  # raw deflate, as some servers send it
+                return zlib.decompress(blob, -15)
         if encoding in (None, "", "identity"):
             return bytes(blob)
         raise ValueError(f"unknown body encoding {encoding!r}")
@@ -103,7 +117,7 @@ class BodyCodec:
         TRAIN_PAGES bodies without one (cheap check: only while the site has no dictionary)."""
         if self._encoder(site) is not None:
             return
-        count = self.conn.execute("SELECT count(*) FROM pages WHERE site IS ? AND dictionary_id IS NULL",
+        count = self.conn.execute(f"SELECT count(*) FROM pages WHERE site IS ? AND {_REENCODABLE}",
                                   [site]).fetchone()[0]
         if count >= TRAIN_PAGES:
             self.train(site)
@@ -126,7 +140,7 @@ class BodyCodec:
                                        [site, len(samples), len(trained.as_bytes()), LEVEL, trained.as_bytes()])
             dictionary_id = cursor.lastrowid
         self._encoders.pop(site, None)
-        self.recompress(self.conn.execute("SELECT id FROM pages WHERE site IS ? AND dictionary_id IS NULL",
+        self.recompress(self.conn.execute(f"SELECT id FROM pages WHERE site IS ? AND {_REENCODABLE}",
                                           [site]).fetchall())
         return dictionary_id
 

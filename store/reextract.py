@@ -55,10 +55,13 @@ def pages_to_extract(conn: sqlite3.Connection, version: str, everything: bool = 
     """(ids of the latest version of every article page still to extract, how many were skipped
     because their article is already at `version`). Only ids are held: memory stays small in N."""
     todo, skipped = array("q"), 0
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    # another address of a stored article (same bytes, or naming it canonical) is no article of its own
+    aliases = "AND p.url NOT IN (SELECT url FROM article_links)" if "article_links" in tables else ""
     cursor = conn.execute(
         "SELECT p.id, max(a.extractor_version = ?) FROM pages p LEFT JOIN articles a ON a.page_id = p.id "
-        "WHERE p.id IN (SELECT max(id) FROM pages WHERE kind = 'article' GROUP BY url) GROUP BY p.id ORDER BY p.id",
-        [version])
+        f"WHERE p.id IN (SELECT max(id) FROM pages WHERE kind = 'article' GROUP BY url) {aliases} "
+        "GROUP BY p.id ORDER BY p.id", [version])
     for page_id, current in cursor:
         if everything or not current:
             todo.append(page_id)
@@ -82,15 +85,19 @@ def _init_worker(db_path: str, extractor: str, configs: dict, version: str) -> N
 
 def _extract_chunk(chunk: list[int]) -> list[tuple]:
     """[(page id, url, site, record | None, articles row | None, error | None)] for one chunk."""
+    from extract.encoding import decode_page
     from store.archive import article_row
 
     codec, extract, configs = _WORKER["codec"], _WORKER["extract"], _WORKER["configs"]
     out = []
     marks = ",".join("?" * len(chunk))
-    rows = _WORKER["conn"].execute(f"SELECT id, url, final_url, site FROM pages WHERE id IN ({marks})", list(chunk))
-    for page_id, url, final_url, site in rows:
+    rows = _WORKER["conn"].execute(f"SELECT id, url, final_url, site, content_type FROM pages WHERE id IN ({marks})",
+                                   list(chunk))
+    for page_id, url, final_url, site, content_type in rows:
         try:
-            record = extract(codec.read(page_id), url=final_url or url, site=configs.get(site))
+            # decoded as the crawl decoded it: the stored Content-Type's charset first (extract.encoding)
+            text = decode_page(codec.read(page_id), content_type).text
+            record = extract(text, url=final_url or url, site=configs.get(site))
             if not isinstance(record, dict):
                 raise TypeError(f"extractor returned {type(record).__name__}")
             if not record.get("url"):
