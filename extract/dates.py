@@ -330,7 +330,7 @@ def find_event_dates(text: "str | Document", published: dt.date | None = None, t
     empty = {"start": None, "end": None, "evidence": None, "span": None}
     if not isinstance(text, (str, Document)):
         return empty
-    doc = as_document(text)
+    doc = as_document(text[:MAX_TEXT] if isinstance(text, str) else text)
     text = doc.text[:MAX_TEXT]
     best = None
     ranges = []

@@ -429,7 +429,7 @@ def find_rankings(text: "str | Document", published_year: int | None = None, pro
     ministry, or district) named with the rank, else `province`. score: "đạt 91,43%" → 91.43."""
     if not isinstance(text, (str, Document)) or not text:
         return []
-    doc = as_document(text)
+    doc = as_document(text[:MAX_TEXT] if isinstance(text, str) else text)
     reader = _Reader(doc, published_year, province)
     if not reader.indexes:
         return []
