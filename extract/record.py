@@ -28,17 +28,17 @@ def build_record(page: Page, url: str | None = None, province: str | None = None
     title = page.title or ""
     published = _iso_to_date(page.published_date)
     # the site config's province wins; then the text; then credits ("Thu Hằng (Báo Quảng Ninh)")
-    province = (province or classify.find_province(title, text, url)
+    province = (province or classify.find_province(title, doc, url)
                 or classify.find_province(title, "\n".join(page.credits)))
-    relevant = classify.is_relevant(title, text)
-    event = dates.find_event_dates(text, published=published, title=title)
-    learners = quantities.find_learners(text)
-    venues = quantities.find_venues(text)
+    relevant = classify.is_relevant(title, doc)
+    event = dates.find_event_dates(doc, published=published, title=title)
+    learners = quantities.find_learners(doc)
+    venues = quantities.find_venues(doc)
     people = [p for p in officials.find_officials(text, byline=page.author)
               if not page.author or person_key(p["name"]) != person_key(page.author)]
-    found_rankings = rankings.find_rankings(text, published_year=published.year if published else None,
+    found_rankings = rankings.find_rankings(doc, published_year=published.year if published else None,
                                             province=province)
-    found_documents = documents.find_documents(text, published=published)
+    found_documents = documents.find_documents(doc, published=published)
     return {
         "url": url,
         "title": page.title,
@@ -47,7 +47,7 @@ def build_record(page: Page, url: str | None = None, province: str | None = None
         "text": text,
         "relevant": relevant,
         "province": province,
-        "event_type": classify.event_type(title, text),
+        "event_type": classify.event_type(title, doc),
         "event_start": event.get("start"),
         "event_end": event.get("end"),
         "learners": {k: learners[k] for k in ("count", "qualifier", "text")} if learners else None,
