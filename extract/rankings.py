@@ -101,6 +101,21 @@ _MEASURE = re.compile(r"tỷ\s+lệ|tỉ\s+lệ|số\s+lượng|số\s+hồ\s+s�
 _PREV_YEAR = re.compile(r"(?<!những )(?<!các )năm\s+(?:trước|qua|vừa\s+qua|ngoái)", re.IGNORECASE)
 _SUBJECT_AFTER = re.compile(r"\s*(?:là|thuộc\s+về)\s+", re.IGNORECASE)
 _MINISTRY_CONTEXT = re.compile(r"\d\s+bộ|cơ\s+quan\s+ngang\s+bộ|(?:khối|nhóm)\s+(?:các\s+)?bộ|các\s+bộ", re.IGNORECASE)
+# The size of the table a sentence ranks in: "Trong tổng số 63 tỉnh, thành phố, …", "Trên tổng số 17 bộ, …",
+# "bảng xếp hạng … của 63 tỉnh": every rank of that sentence is out of it.
+_TABLE_TOTAL = re.compile(r"(?<!\w)(?:trong|trên|của)\s+(?:tổng\s+số\s+|số\s+)?(?P<n>\d{1,3})\s+"
+                          r"(?:tỉnh|bộ|cơ\s+quan|địa\s+phương|đơn\s+vị|huyện|sở)(?!\w)", re.IGNORECASE)
+# "Tuyên Quang và Yên Bái lần lượt tăng 12 và 10 bậc": changes read in order
+_CHANGE_LIST_RE = re.compile(
+    r"(?<!\w)lần\s+lượt\s+(?P<dir>tăng|giảm|tụt)\s+(?:thêm\s+)?(?P<items>\d{1,2}(?:\s*(?:,|và)\s*\d{1,2})+)\s+(?:bậc|hạng)(?!\w)",
+    re.IGNORECASE)
+# A rank without its verb right after a subject, in a list whose verb came before ("X xếp thứ nhì, Y thứ ba")
+_ELIDED_RANK_RE = re.compile(rf"(?<!\w)thứ\s+(?P<ord>{_ORD}|\d{{1,3}}(?![\d/]))(?:{_TOTAL})?", re.IGNORECASE)
+_LIST_VERB_BEFORE = re.compile(r"(?:xếp|đứng)\s+(?:ở\s+)?(?:vị\s+trí\s+)?thứ\s+\S+[^.!?\n]*$", re.IGNORECASE)
+# A past place ("năm trước dẫn đầu", "từng đứng đầu") is not this year's ranking
+_PAST_BEFORE = re.compile(r"(?:năm\s+trước|năm\s+ngoái|(?<!\w)từng|trước\s+đây|(?<!\w)vốn)\s*(?:đã\s+)?$", re.IGNORECASE)
+# A rank in brackets right after a subject: "ngay trên Bình Dương (61/63)"
+_PAREN_RANK_RE = re.compile(r"\(\s*(?P<rank>\d{1,3})\s*/\s*(?P<total>\d{2,3})\s*\)")
 _COUNTED_TOTAL = re.compile(r"(?<![\d/])(?P<n>\d{1,3})\s+(?:tỉnh|bộ|cơ\s+quan|địa\s+phương|huyện|đơn\s+vị|sở)", re.IGNORECASE)
 _INHERIT_REACH = 1500
 
@@ -155,7 +170,7 @@ def _mentions(text: str) -> list[_Mention]:
         group = _GROUP_BEFORE.search(before)
         if group and _NEW_SUBJECT.search(before, group.start()):
             group = None
-        if group or _HEAD_BEFORE.search(before) or _FIRST_NOT_AFTER.match(text, m.end()):
+        if group or _HEAD_BEFORE.search(before) or _PAST_BEFORE.search(before) or _FIRST_NOT_AFTER.match(text, m.end()):
             continue  # "một trong những địa phương dẫn đầu", "người đứng đầu", "dẫn đầu đoàn"
         found.append(_Mention(m.start(), m.end(), [1], None, "first", m))
     for m in itertools.islice(_RANK_RE.finditer(text), MAX_CANDIDATES):
@@ -166,6 +181,17 @@ def _mentions(text: str) -> list[_Mention]:
         if bare and not _RANK_VERB_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
             continue  # "thứ 2 tuần sau" is a weekday, not a rank
         found.append(_Mention(m.start(), m.end(), [int(m.group("rank") or m.group("rank2"))], total, "num", m))
+    for m in itertools.islice(_ELIDED_RANK_RE.finditer(text), MAX_CANDIDATES):
+        # "Bộ Ngoại giao xếp thứ nhì, Bộ Tài chính thứ ba": the verb said once for the list
+        named = _entities(text, max(0, m.start() - 60), m.start(), True)
+        if named and not text[named[-1][2]:m.start()].strip() and _LIST_VERB_BEFORE.search(text, max(0, m.start() - 150), m.start()):
+            rank = _number(m.group("ord"))
+            if rank:
+                found.append(_Mention(m.start(), m.end(), [rank], _total_of(m), "word", m))
+    for m in itertools.islice(_PAREN_RANK_RE.finditer(text), MAX_CANDIDATES):
+        named = _entities(text, max(0, m.start() - 60), m.start(), True)
+        if named and not text[named[-1][2]:m.start()].strip():
+            found.append(_Mention(m.start(), m.end(), [int(m.group("rank"))], int(m.group("total")), "num", m))
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
     out: list[_Mention] = []
     for mention in found:
@@ -254,7 +280,11 @@ def _subject(text: str, sent: tuple[int, int], anchor: int, rank: _Mention, prov
         if own:
             return own[-1][0]
         before = [e for e in found if e[1] <= anchor]
-        return (before[-1] if before else found[0])[0]
+        if before:
+            return before[-1][0]
+        if province:
+            return province  # "Chỉ số … của tỉnh xếp thứ 7/63, công bố tại Hà Nội": the article's own
+        return found[0][0]
     return province
 
 
@@ -343,12 +373,34 @@ class _Reader:
         if _MEASURE.search(clause):
             return None
         if _paragraph_start(text, mention.start) > idx.start():
-            # another paragraph: only close by, in a text that keeps ranking ("Theo đó, …")
+            # another paragraph: only close by, in a text that keeps ranking ("Theo đó, …"); the table
+            # read last goes on (its index, not one named since in passing)
+            ranked = [r for r in self.out if r["rank"] is not None and r["span"][1] <= mention.start]
+            if ranked and mention.start - ranked[-1]["span"][1] <= _INHERIT_REACH:
+                return ranked[-1]["_idx"], True
             if mention.start - idx.end() > _INHERIT_REACH:
                 return None
             if not (self.out or _entities(text, max(sent[0], prev_end), min(sent[1], mention.end + 60), True)):
                 return None
         return idx, True
+
+    def index_at(self, pos: int, sent: tuple[int, int]):
+        """(index match, inherited?) for a change at `pos` with no rank: the index named before it in
+        its sentence, else the one in force (as for a rank)."""
+        lo_i, hi_i = bisect.bisect_left(self.idx_starts, sent[0]), bisect.bisect_left(self.idx_starts, pos)
+        if hi_i > lo_i:
+            return self.indexes[hi_i - 1], False
+        fake = _Mention(pos, pos, [None], None, "change")
+        return self.index_for(fake, sent, sent[0])
+
+    def table_total(self, sent: tuple[int, int], ranks: list) -> int | None:
+        """The size of the table the sentence ranks in ("Trong tổng số 63 tỉnh, thành phố, …"), if stated
+        and not smaller than its ranks."""
+        for m in _TABLE_TOTAL.finditer(self.text, sent[0], sent[1]):
+            n = int(m.group("n"))
+            if n >= 2 and all(r is None or r <= n for r in ranks):
+                return n
+        return None
 
     def year_for(self, idx: re.Match, inherited: bool, mention: _Mention, sent: tuple[int, int],
                  prev_end: int) -> int | None:
@@ -362,13 +414,34 @@ class _Reader:
             par = _paragraph_start(text, sent[0])
             if par < sent[0]:
                 year = _year_in(text, max(par, sent[0] - 600), sent[0])
+        if year is None:
+            year = self.named_year(idx, sent)
         if year is None and self.published_year:
             clause = text[sent[0]:mention.end + 40]
             year = self.published_year - 1 if _PREV_YEAR.search(clause) else self.published_year
         return year
 
+    def named_year(self, idx: re.Match, sent: tuple[int, int]) -> int | None:
+        """The year of the same index named earlier in the text ("… công bố Chỉ số PAPI năm 2022. … Theo báo
+        cáo, … điểm PAPI cao nhất"), else in the title ("PAPI 2022: …")."""
+        name = idx.lastgroup
+        k = bisect.bisect_left(self.idx_starts, sent[0])
+        for earlier in reversed(self.indexes[:k]):
+            if earlier.lastgroup == name:
+                year = _index_year(self.text, earlier, self.sentence(earlier.start()))
+                if year:
+                    return year
+        title = self.doc.title or ""
+        for m in _INDEX_RE.finditer(title):
+            if m.lastgroup == name:
+                year = _year_in(title, m.end(), min(len(title), m.end() + 25), last=False) or _year_in(title, 0, m.start())
+                if year:
+                    return year
+        return None
+
     def add(self, name: str, year: int | None, rank: int | None, total: int | None, change: int | None,
-            subject: str | None, score: float | None, lo: int, hi: int, sent: tuple[int, int]) -> dict | None:
+            subject: str | None, score: float | None, lo: int, hi: int, sent: tuple[int, int],
+            idx: re.Match | None = None) -> dict | None:
         if year is None:
             return None  # the schema's ranking year is never null
         key = (name, year, rank, total, subject)
@@ -384,7 +457,7 @@ class _Reader:
         self.seen.add(key)
         entry = {"index": name, "year": year, "rank": rank, "total": total, "change": change,
                  "subject": subject, "score": score, "evidence": self.doc.evidence(lo, hi), "span": [lo, hi],
-                 "_sent": sent}
+                 "_sent": sent, "_idx": idx}
         self.out.append(entry)
         return entry
 
@@ -393,6 +466,8 @@ class _Reader:
         text = self.text
         stop = min(sent[1], next_start, mention.end + 160)
         ch = next((c for c in _CHANGE_RE.finditer(text, mention.end, stop) if c.start() not in self.claimed), None)
+        if ch is not None and (_entities(text, mention.end, ch.start(), True) or _CHANGE_LIST_RE.search(text, mention.end, ch.end())):
+            ch = None  # "…, trong khi Bình Dương giảm 13 bậc": another subject's change
         if ch is None and idx.start() < mention.start and not inherited:
             # before the rank, but not back in the previous rank's clause
             ch = next((c for c in _CHANGE_RE.finditer(text, max(idx.end(), prev_end), mention.start)
@@ -456,6 +531,9 @@ def find_rankings(text: "str | Document", published_year: int | None = None, pro
             mention.total = total
         else:
             ranks = mention.ranks
+            if total is None:
+                total = reader.table_total(sent, ranks)
+                mention.total = total
         if any(r < 1 for r in ranks) or (total is not None and (total < max(ranks) or total < 2)):
             continue
         ch = reader.change_after(mention, idx, inherited, sent, prev_end, next_start)
@@ -469,16 +547,19 @@ def find_rankings(text: "str | Document", published_year: int | None = None, pro
             subjects = _list_subjects(text, sent, max(sent[0], prev_end), mention, total)
             for k, rnk in enumerate(ranks):
                 subject = subjects[k] if k < len(subjects) else province
-                reader.add(name, year, rnk, total, change if len(ranks) == 1 else None, subject, None, lo, hi, sent)
+                entry = reader.add(name, year, rnk, total, change if len(ranks) == 1 else None, subject, None, lo, hi,
+                                   sent, idx)
+            if entry is not None:
+                _followers(reader, entry, mention, sent, next_start)
             continue
         subject = _subject(text, sent, anchor, mention, province, prev_end)
-        entry = reader.add(name, year, ranks[0], total, change, subject, score if not inherited or sc else None, lo, hi, sent)
+        entry = reader.add(name, year, ranks[0], total, change, subject, score, lo, hi, sent, idx)
         if entry is not None:
             _followers(reader, entry, mention, sent, next_start)
     _unclaimed_changes(reader, mentions)
     out = reader.out
     for r in out:
-        del r["_sent"]
+        del r["_sent"], r["_idx"]
     return out
 
 
@@ -490,6 +571,10 @@ def _list_subjects(text: str, sent: tuple[int, int], lo: int, mention: _Mention,
         if e[0] not in names:
             names.append(e[0])
     return names[-len(mention.ranks):]
+
+
+_ONLY_VERB = re.compile(r"\s*(?:(?:xếp|đứng|giữ|ở|lên|xuống|đạt|chiếm)(?:\s+ở)?(?:\s+vị\s+trí)?\s*)?", re.IGNORECASE)
+_NEW_CLAUSE = re.compile(r",\s*(?:còn|trong\s+khi|nhưng|riêng|song|đồng\s+thời)(?!\w)", re.IGNORECASE)
 
 
 def _followers(reader: _Reader, entry: dict, mention: _Mention, sent: tuple[int, int], next_start: int) -> None:
@@ -511,50 +596,80 @@ def _followers(reader: _Reader, entry: dict, mention: _Mention, sent: tuple[int,
     semi = text.find(";", m.end(), stop)
     if semi != -1:
         end = semi
+    clause = _NEW_CLAUSE.search(text, m.end(), end)
+    runs_into_rank = clause is None and end == stop and stop == next_start
+    if clause:
+        end = clause.start()   # ", còn Gia Lai xếp cuối": another statement
     rank = entry["rank"]
     names = []
     for e in _entities(text, m.end(), end, entry["total"] is None or entry["total"] < 30):
+        if runs_into_rank and _ONLY_VERB.fullmatch(text, e[2], end):
+            continue  # the subject of the rank that follows ("…, Bình Phước xếp thứ 9")
         if e[0] not in names and e[0] != entry["subject"]:
             names.append(e[0])
     for name in names:
         rank += 1
         if entry["total"] is not None and rank > entry["total"]:
             break
-        reader.add(entry["index"], entry["year"], rank, entry["total"], None, name, None, m.start(), end, sent)
+        reader.add(entry["index"], entry["year"], rank, entry["total"], None, name, None, m.start(), end, sent, entry["_idx"])
 
 
 def _unclaimed_changes(reader: _Reader, mentions: list[_Mention]) -> None:
-    """Changes no rank took: the change of the ranking in the sentence just before, when their own
-    sentence ranks nothing ("… xếp thứ 18/63. So với năm 2021, tỉnh đã tăng 11 bậc."); else, beside an
-    index named in their sentence, an entry of their own with rank null ("Chỉ số PAPI … tăng 6 bậc")."""
+    """Changes no rank took, each given to its subject: the subject named in its clause ("Lâm Đồng giảm
+    14 bậc", "Tuyên Quang và Yên Bái lần lượt tăng 12 và 10 bậc"), else the one named in the sentence
+    before ("Bộ Xây dựng đã vượt lên. Bộ này tăng 5 bậc"), else the ranking just read ("… xếp thứ 18/63.
+    So với năm 2021, tỉnh đã tăng 11 bậc"), else the article's province beside an index named in the
+    sentence ("Chỉ số SIPAS … của tỉnh tăng 3 bậc"). A subject already ranked takes it as its change;
+    another gets an entry of its own with rank null."""
     text = reader.text
-    starts = [m.start for m in mentions]
+    items = []
+    for m in itertools.islice(_CHANGE_LIST_RE.finditer(text), MAX_CANDIDATES):
+        n = [int(x) for x in re.findall(r"\d{1,2}", m.group("items"))]
+        sign = -1 if m.group("dir").lower() in _DOWN else 1
+        items.append((m.start(), m.end(), [sign * x for x in n]))
     for ch in itertools.islice(_CHANGE_RE.finditer(text), MAX_CANDIDATES):
-        if ch.start() in reader.claimed:
+        if ch.start() not in reader.claimed and not any(a <= ch.start() < b for a, b, _ in items):
+            items.append((ch.start(), ch.end(), [_change_value(ch)]))
+    items.sort()
+    bounds = sorted([(m.start, m.end) for m in mentions] + [(a, b) for a, b, _ in items])
+    for start, end, values in items:
+        sent = reader.sentence(start)
+        found = reader.index_at(start, sent)
+        if found is None:
             continue
-        sent = reader.sentence(ch.start())
-        k = bisect.bisect_left(starts, sent[0])
-        ranked_here = k < len(starts) and starts[k] < sent[1]
-        lo_i, hi_i = bisect.bisect_left(reader.idx_starts, sent[0]), bisect.bisect_left(reader.idx_starts, ch.start())
-        own_index = reader.indexes[lo_i:hi_i]
-        previous = [r for r in reader.out if r["span"][1] <= ch.start()]
-        last = previous[-1] if previous else None
-        if (not ranked_here and last is not None and last["change"] is None and last["rank"] is not None
-                and _paragraph_start(text, ch.start()) <= last["span"][0] and ch.start() - last["span"][1] < 400
-                and last["_sent"][1] <= sent[0] + 1
-                and (not own_index or _INDEX_NAME[own_index[-1].lastgroup] == last["index"])):
-            between = text[last["_sent"][1]:sent[0]]
-            if not re.search(r"[.!?]\s+\S", between):   # the very next sentence
-                last["change"] = _change_value(ch)
-                reader.claimed.add(ch.start())
-                continue
-        if not own_index or ranked_here and any(m.start < ch.start() and m.end > sent[0] for m in mentions
-                                                if sent[0] <= m.start < sent[1]):
-            continue
-        idx = own_index[-1]
+        idx, _inherited = found
         name = _INDEX_NAME[idx.lastgroup]
-        fake = _Mention(ch.start(), ch.end(), [None], None, "change", ch)
-        year = reader.year_for(idx, False, fake, sent, -1)
-        subject = _subject(text, sent, idx.start(), fake, reader.province, -1)
-        reader.claimed.add(ch.start())
-        reader.add(name, year, None, None, _change_value(ch), subject, None, idx.start(), ch.end(), sent)
+        lo = max([sent[0]] + [b for a, b in bounds if b <= start and a >= sent[0]])
+        named = []
+        for e in _entities(text, lo, start, True):
+            if e[0] not in named:
+                named.append(e[0])
+        targets: list = []
+        if named:
+            targets = named[-len(values):]
+        else:
+            here = [r for r in reader.out if r["_sent"] == sent and r["span"][1] <= start]
+            if len(values) > 1 and len(here) >= len(values):
+                targets = [r["subject"] for r in here[-len(values):]]
+            else:
+                before = _entities(text, max(_paragraph_start(text, sent[0]), sent[0] - 300), sent[0], True)
+                previous = [r for r in reader.out if r["span"][1] <= start]
+                if before and any(r["subject"] == before[-1][0] and r["index"] == name for r in previous):
+                    targets = [before[-1][0]]
+                elif previous and previous[-1]["change"] is None and previous[-1]["rank"] is not None \
+                        and _paragraph_start(text, start) <= previous[-1]["span"][0] \
+                        and sent[0] - previous[-1]["_sent"][1] < 3 and previous[-1]["index"] == name:
+                    targets = [previous[-1]["subject"]]
+                elif not _inherited:
+                    targets = [_subject(text, sent, idx.start(), _Mention(start, end, [None], None, "change"),
+                                        reader.province, -1)]
+        if not targets or len(targets) < len(values):
+            continue
+        for subject, value in zip(targets, values):
+            own = [r for r in reader.out if r["index"] == name and r["subject"] == subject and r["span"][1] <= start]
+            if own and own[-1]["change"] is None and own[-1]["rank"] is not None:
+                own[-1]["change"] = value
+                continue
+            year = reader.year_for(idx, _inherited, _Mention(start, end, [None], None, "change"), sent, lo)
+            reader.add(name, year, None, None, value, subject, None, max(lo, start - 80), end, sent, idx)
+        reader.claimed.add(start)
