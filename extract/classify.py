@@ -26,6 +26,8 @@ _TYPE_RULES = [  # (folded pattern, event type): tried in order inside one text 
     (r"hoi nghi\b[^.;]{0,160}?\bket hop(?: voi)? (?:tap huan|boi duong)", "hội nghị tập huấn"),
     (r"(?:lop|khoaz)(?: hoc)? (?:tap huan )?boi duong", "lớp bồi dưỡng"),
     (r"(?:lop|khoaz|buoi|dot)(?: hoc)? (?:boi duong )?tap huan", "lớp tập huấn"),
+    # other training forms follow the nearest: a drill course is a class ("khóa huấn luyện")
+    (r"(?:lop|khoaz|buoi|dot) huan luyen", "lớp tập huấn"),
 ]
 _TYPE_RE = [(re.compile(p), t) for p, t in _TYPE_RULES]
 _BARE_TRAIN = re.compile(r"\b(tap huan|boi duong)\b")
@@ -129,9 +131,9 @@ def event_type(title: str | None, text: "str | Document | None") -> str | None:
 
 # ---------------------------------------------------------------- relevance
 
-_TRAIN = re.compile(r"\b(tap huan|boi duong|lop hoc|khoaz hoc|khoaz dao tao|lop dao tao|dao tao|"
+_TRAIN = re.compile(r"\b(tap huan|boi duong|huan luyen|lop hoc|khoaz hoc|khoaz dao tao|lop dao tao|dao tao|"
                     r"hoi nghi huong dan|huong dan nghiep vu|nang cao nang luc|nang cao ky nang)\b")
-_TRAIN_STRONG = re.compile(r"\b(tap huan|boi duong)\b")
+_TRAIN_STRONG = re.compile(r"\b(tap huan|boi duong|(?:lop|khoaz) huan luyen)\b")
 _CCHC = re.compile(r"\b(cai cach hanh chinh|cchc|thu tuc hanh chinh|tthc|par ?index|sipas|papi|"
                    r"chi so hai long|chi so cai cach|mot cua|dich vu cong|chinh quyen dien tu|chinh quyen so|"
                    r"hanh chinh cong|hien dai hoa (?:nen )?hanh chinh|cai cach (?:the che|to chuc bo may|"
@@ -164,6 +166,25 @@ _PROMISE = re.compile(r"(?<!\w)(?:sẽ|dự kiến|kế hoạch|kinh phí|tỷ �
                       re.IGNORECASE)
 
 
+# A legal text (a circular, decree, decision issued) is no training, whatever trainings it provides for:
+# "Bộ Nội vụ ban hành Thông tư hướng dẫn bồi dưỡng …", "Văn phòng Chính phủ vừa ban hành Thông tư số …".
+_LEGAL_TEXT = re.compile(r"(?<!\w)(?:vừa\s+)?(?:ký\s+)?ban\s+hành\s+(?:các\s+)?(?:Thông\s+tư|Nghị\s+định|Nghị\s+quyết|Luật"
+                         r"|Chỉ\s+thị|Quyết\s+định|Quy\s+định|Đề\s+án|Chương\s+trình|Kế\s+hoạch|Hướng\s+dẫn|Công\s+văn)(?!\w)",
+                         re.IGNORECASE)
+
+
+_CITED_BEFORE = re.compile(r"\d+[a-z]?/[A-ZĐ]|(?:Thực\s+hiện|Căn\s+cứ|Theo)\s", re.IGNORECASE)
+
+
+def _is_legal_text(title: str, first: str) -> bool:
+    """The article reports a legal text being issued (the act of the title, or "vừa/đã ban hành …" in the
+    first sentence), not a document cited on the way ("Thực hiện Quyết định số … ban hành Kế hoạch …")."""
+    for m in _LEGAL_TEXT.finditer(title):
+        if not _CITED_BEFORE.search(title[max(0, m.start() - 80):m.start()]):
+            return True
+    return any(re.match(r"(?:vừa|đã)\s", m.group(0), re.IGNORECASE) for m in _LEGAL_TEXT.finditer(first))
+
+
 def is_relevant(title: str | None, text: "str | Document | None") -> bool:
     """True when the article reports a training or capacity-building event (tập huấn, bồi dưỡng, lớp,
     khóa học …) on administrative reform (CCHC, thủ tục hành chính, PAR INDEX/SIPAS/PAPI, một cửa,
@@ -171,6 +192,9 @@ def is_relevant(title: str | None, text: "str | Document | None") -> bool:
     the body; a CCHC meeting that is not a training, or a training on another topic, is not relevant."""
     t = _fold_event(title)[:1000]
     lead = _lead(text or "", 12)
+    first = _lead_nfc(text or "", 1)
+    if _is_legal_text(nfc(title), first[0][:300] if first else ""):
+        return False
     t_train, t_cchc = bool(_TRAIN.search(t)), bool(_CCHC.search(t))
     t_off, t_other_event = bool(_OFF_TOPIC.search(t)), bool(_NON_TRAIN_EVENT.search(t))
     if t_train and t_cchc and not _PROMISE.search(nfc(title)):
@@ -334,22 +358,35 @@ def _url_province(url: str | None) -> str | None:
     return None
 
 
-def _score_mentions(text: str, weight: float, scores: Counter, strong: set) -> None:
+# A body named inside a person's title ("ông A, Giám đốc Sở Nội vụ tỉnh X, cho biết") is that person's, not
+# the organiser: it weighs as a plain "tỉnh X".
+_PERSON_TITLE_BEFORE = re.compile(r"(?:giám\s+đốc|trưởng\s+phòng|chánh\s+văn\s+phòng|lãnh\s+đạo|chủ\s+tịch|bí\s+thư"
+                                  r"|chuyên\s+viên|công\s+chức|đại\s+diện)\s+(?:sở|ubnd|ủy|uỷ|văn|phòng|[^\W\d_]+\s+){0,6}")
+
+
+def _score_mentions(text: str, weight: float, scores: Counter, strong: set, units: set | None = None) -> None:
     low = _searchable(text)
     for name, s, e in province_mentions(text):
         before = low[max(0, s - 45):s]
         if _NOT_ORGANISER.search(before):
             continue
-        if _ORGANISER.search(before):
+        organiser, admin = _ORGANISER.search(before), _ADMIN.search(before)
+        if (organiser or admin) and _PERSON_TITLE_BEFORE.search(low, max(0, s - 70), s):
+            organiser = admin = None
+            scores[name] += 3 * weight
+        elif organiser:
             scores[name] += 10 * weight
             strong.add(name)
-        elif _ADMIN.search(before):
+        elif admin:
             scores[name] += _STRONG_WEIGHT * weight
             strong.add(name)
         elif _UNIT.search(before):
             scores[name] += 3 * weight
         else:
             scores[name] += 1 * weight
+            continue
+        if units is not None:
+            units.add(name)
     for name, s, e in district_mentions(text):
         before = low[max(0, s - 45):s]
         admin = bool(_ADMIN.search(before) or re.search(r"phòng\s+nội\s+vụ\s*$", before))
@@ -373,7 +410,8 @@ def find_province(title: str | None, text: "str | Document | None", url: str | N
     title_nfc = nfc(title)[:1000]
     _score_mentions(title_nfc, 2, scores, strong)
     in_title = set(scores)
-    _score_mentions(body[:100_000], 1, scores, strong)
+    units: set = set()
+    _score_mentions(body[:100_000], 1, scores, strong, units)
     from_url = _url_province(url)
     if from_url:
         scores[from_url] += 8
@@ -382,11 +420,23 @@ def find_province(title: str | None, text: "str | Document | None", url: str | N
         return None
     ranked = scores.most_common()
     best, top = ranked[0]
+    lead_nfc = "\n".join(_lead_nfc(body, 3))
+    lead_strong: set = set()
+    _score_mentions(title_nfc + "\n" + lead_nfc, 1, Counter(), lead_strong)
+    if from_url:
+        lead_strong.add(from_url)
+    if _NATIONAL.search(title_nfc + "\n" + lead_nfc):
+        # a national organiser or announcer: a province only when one of its bodies takes part in the lead
+        # ("Tại điểm cầu tỉnh Sơn La …"); provinces named later are venues, participants or rankings
+        if best in lead_strong or (in_title == {best} and best in units):
+            return best  # …or the article is about that province's own result
+        return None
+    if best in lead_strong:
+        return best
+    named = Counter(name for name, _, _ in province_mentions(title_nfc + "\n" + body[:100_000]))
+    share = named[best] / max(1, sum(named.values()))
+    if len(named) >= 3 and share < 0.5:
+        return None  # a round-up of several provinces (or a ranking table) that centres on none
     if best in strong or in_title == {best}:
         return best  # a body of the province takes part, or the article is about that province
-    lead = title_nfc + "\n" + "\n".join(_lead_nfc(body, 3))
-    if _NATIONAL.search(lead):
-        return None  # a national organiser; the province named is a venue or a participant
-    if len(ranked) >= 3 and top <= 2 * ranked[1][1]:
-        return None  # a round-up of several provinces that centres on none
     return best

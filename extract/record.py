@@ -29,7 +29,7 @@ def build_record(page: Page, url: str | None = None, province: str | None = None
     published = _iso_to_date(page.published_date)
     # the site config's province wins; then the text; then credits ("Thu Hằng (Báo Quảng Ninh)")
     province = (province or classify.find_province(title, doc, url)
-                or classify.find_province(title, "\n".join(page.credits)))
+                or classify.find_province(None, "\n".join(page.credits)))
     relevant = classify.is_relevant(title, doc)
     event = dates.find_event_dates(doc, published=published, title=title)
     learners = quantities.find_learners(doc)
