@@ -52,7 +52,9 @@ _DATE_RE = re.compile(
 
 _EVENT_CUE = re.compile(
     r"tổ\s+chức|khai\s+mạc|khai\s+giảng|bế\s+giảng|bế\s+mạc|diễn\s+ra|lớp|hội\s+nghị|tập\s+huấn|bồi\s+dưỡng"
-    r"|hội\s+thảo|t[oọ]ạ?\s*đàm|khó[aá]\s+học|khoá|khóa|đào\s+tạo",
+    r"|hội\s+thảo|t[oọ]ạ?\s*đàm|khó[aá]\s+học|khoá|khóa|đào\s+tạo"
+    # a plan's or notice's own line for the event: "Thời gian, địa điểm: …", "Thời gian tổ chức: …"
+    r"|thời\s+gian(?:\s*,\s*|\s+và\s+)địa\s+điểm|thời\s+gian\s+(?:tổ\s+chức|tập\s+huấn|học)",
     re.IGNORECASE,
 )
 _ISSUE_AFTER = re.compile(r"ban\s+hành|(?<!\w)kí|(?<!\w)ký|phê\s+duyệt|có\s+hiệu\s+lực|công\s+bố\s+(?:quyết|chỉ)", re.I)

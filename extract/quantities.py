@@ -33,10 +33,15 @@ _NUM = rf"(?P<num>{_DIGITS}|{_WORD_NUM})"
 # learner nouns and weights (extract/data/learner_nouns.txt); a list "cán bộ, công chức, viên chức" is kept
 # whole in the text
 _NOUNS = {}
+_NOT_PEOPLE = set()
 for _line in (Path(__file__).with_name("data") / "learner_nouns.txt").read_text(encoding="utf-8").splitlines():
-    if _line.strip() and not _line.startswith("#"):
-        _noun, _weight = _line.rsplit("|", 1)
-        _NOUNS[_noun] = int(_weight)
+    if not _line.strip() or _line.startswith("#"):
+        continue
+    if _line.startswith("-"):
+        _NOT_PEOPLE.add(_line[1:].strip())
+        continue
+    _noun, _weight = _line.rsplit("|", 1)
+    _NOUNS[_noun] = int(_weight)
 _ANY_VIEN = r"[^\W\d_]+\s+viên"   # any "… viên" (a person in a role) not listed: weight 2
 _NOUN_RE = "|".join([re.escape(n) for n in sorted(_NOUNS, key=len, reverse=True)] + [_ANY_VIEN])
 _LIST_TAIL = r"(?:\s*(?:,|và|;)\s*(?:cán\s+bộ|công\s+chức|viên\s+chức|người\s+lao\s+động|đại\s+biểu|học\s+viên)){0,4}"
@@ -45,6 +50,15 @@ _LEARNERS_RE = re.compile(
     rf"(?<![\w.,/%])(?:(?P<qual>{_QUAL_RE})\s+)?{_NUM}(?![\w.,/%]\d|%|\w)\s+(?P<noun>{_NOUN_RE})(?!\w){_LIST_TAIL}",
     re.IGNORECASE,
 )
+# Any noun for the trained right after "cho"/"với sự tham gia của" in a training sentence ("tập huấn … cho 56
+# trưởng công an xã"): the count is the learners', unless the noun is a thing or a unit (_NOT_PEOPLE).
+_GENERIC_LEARNERS_RE = re.compile(
+    rf"(?<!\w)(?:cho|với\s+sự\s+tham\s+gia\s+của|thu\s+hút)\s+(?P<phrase>(?:(?P<qual>{_QUAL_RE})\s+)?{_NUM}(?![\w.,/%]\d|%|\w)\s+"
+    r"(?P<noun>[a-zà-ỹđ]+(?:\s+[a-zà-ỹđ]+){0,5}))(?!\w)")
+# the noun phrase ends before a function word ("… xã về dịch vụ công")
+_NOUN_STOP = frozenset("về của tại trong thuộc ở các và để nhằm trên với là được đã đang từ theo".split())
+_SUBSET_AFTER = re.compile(r"\s*(?:đạt|được\s+xếp|xếp\s+loại|được\s+khen|được\s+công\s+nhận|hoàn\s+thành\s+xuất\s+sắc)",
+                           re.IGNORECASE)
 # "tổng cộng / tất cả / cả thảy" close a list of attendees with its total ("…, tổng cộng gần 300 đại biểu")
 _CUE_BEFORE = re.compile(r"(?:tham\s+gia|tham\s+dự|dự|cho|với|gồm|có|thu\s+hút|là|của|tổng\s+số|tổng\s+cộng(?:\s+có)?"
                          r"|tất\s+cả(?:\s+có)?|cả\s+thảy|tổng)\s*(?:sự\s+tham\s+gia\s+của\s*)?$",
@@ -103,6 +117,8 @@ def find_learners(text: "str | Document") -> dict | None:
         if _PART_OF_LIST.search(text[max(0, m.start() - 80):m.start()]) and _LEARNERS_RE.search(
                 text, max(sents.bounds(m.start())[0], m.start() - 200), m.start()):
             continue  # "160 đại biểu, gồm 25 lãnh đạo … và 135 công chức": a part of the total before it
+        if _SUBSET_AFTER.match(text, m.end()):
+            continue  # "19 học viên đạt loại giỏi": part of the class
         s, e = sents.bounds(m.start())
         before = text[max(s, m.start() - 40):m.start()]
         after = text[m.end():min(e, m.end() + 60)]
@@ -116,18 +132,38 @@ def find_learners(text: "str | Document") -> dict | None:
         if _PER_UNIT.search(before):
             score -= 4
         if best is None or score > best[0]:
-            best = (score, m, count)
+            best = (score, m.start(), m.end(), count, m.group("qual"), m.start("num"))
+    taken = best[1:3] if best else None
+    for m in itertools.islice(_GENERIC_LEARNERS_RE.finditer(text), MAX_CANDIDATES):
+        words = m.group("noun").split()
+        for k, w in enumerate(words):
+            if w in _NOUN_STOP:
+                words = words[:k]
+                break
+        if not words:
+            continue
+        if any(" ".join(words[:k]) in _NOT_PEOPLE for k in (1, 2, 3)) or m.group("noun") in _NOUNS:
+            continue
+        if taken and taken[0] <= m.start("phrase") < taken[1]:
+            continue
+        count = parse_number(m.group("num"))
+        if not isinstance(count, int) or count < 5 or count > 1_000_000:
+            continue
+        s, e = sents.bounds(m.start())
+        if not _TRAINING.search(text[s:e]) or _NOT_LEARNERS_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+            continue
+        score = 2 + 3 + 2
+        if best is None or score > best[0]:
+            end = m.start("noun") + len(" ".join(words)) if m.group("noun").startswith(" ".join(words)) else m.end("phrase")
+            best = (score, m.start("phrase"), end, count, m.group("qual"), m.start("num"))
     if best is None or best[0] < 4:
         return None
-    _, m, count = best
-    qual = _QUAL.get((m.group("qual") or "").lower(), "exact")
-    phrase = m.group(0)
-    start = m.start()
-    if qual == "exact" and m.group("qual"):  # "tới"/"đến" is not part of the phrase
-        start = m.start("num")
-        phrase = text[start:m.end()]
-    return {"count": count, "qualifier": qual, "text": phrase, "evidence": sents.evidence(start, m.end()),
-            "span": [start, m.end()]}
+    _, start, end, count, qual_text, num_start = best
+    qual = _QUAL.get((qual_text or "").lower(), "exact")
+    if qual == "exact" and qual_text:  # "tới"/"đến" is not part of the phrase
+        start = num_start
+    return {"count": count, "qualifier": qual, "text": text[start:end], "evidence": sents.evidence(start, end),
+            "span": [start, end]}
 
 
 # One venue mention: a count and a venue noun ("11 điểm cầu", "04 địa điểm", "tại 02 điểm"), or the
