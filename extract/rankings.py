@@ -448,8 +448,9 @@ class _Reader:
         if key in self.seen:
             return None
         for r in self.out:
-            # "Bộ Tư pháp dẫn đầu …, xếp thứ 1/17": one ranking, with the total stated the second time
-            if (r["_sent"] == sent and (r["index"], r["year"], r["rank"], r["subject"]) == (name, year, rank, subject)
+            # "Bộ Tư pháp dẫn đầu …, xếp thứ 1/17" (or the headline's "… đứng đầu" and the body's table): one
+            # ranking, with the total stated the second time
+            if ((r["index"], r["year"], r["rank"], r["subject"]) == (name, year, rank, subject)
                     and rank is not None and (r["total"] is None or total is None)):
                 r["total"] = r["total"] or total
                 r["change"] = r["change"] if r["change"] is not None else change
