@@ -57,6 +57,8 @@ _GENERIC_LEARNERS_RE = re.compile(
     r"(?P<noun>[a-zà-ỹđ]+(?:\s+[a-zà-ỹđ]+){0,5}))(?!\w)")
 # the noun phrase ends before a function word ("… xã về dịch vụ công")
 _NOUN_STOP = frozenset("về của tại trong thuộc ở các và để nhằm trên với là được đã đang từ theo".split())
+_VAGUE = re.compile(r"(?<!\w)(?:hàng|vài|mấy|nhiều|hàng\s+chục)\s*$", re.IGNORECASE)
+_SCALE_WORDS = frozenset(("trăm", "nghìn", "ngàn", "triệu", "mươi", "chục"))
 _SUBSET_AFTER = re.compile(r"\s*(?:đạt|được\s+xếp|xếp\s+loại|được\s+khen|được\s+công\s+nhận|hoàn\s+thành\s+xuất\s+sắc)",
                            re.IGNORECASE)
 # "tổng cộng / tất cả / cả thảy" close a list of attendees with its total ("…, tổng cộng gần 300 đại biểu")
@@ -106,6 +108,8 @@ def find_learners(text: "str | Document") -> dict | None:
         count = parse_number(m.group("num"))
         if not isinstance(count, int) or count < 5 or count > 1_000_000:
             continue  # "02 đồng chí lãnh đạo" are guests, not the learners of a class
+        if _VAGUE.search(text[max(0, m.start() - 12):m.start("num")]) or m.group("num").split()[0].lower() in _SCALE_WORDS:
+            continue  # "hàng trăm cán bộ": a vague amount is no count
         if re.fullmatch(r"(?:19|20)\d{2}", m.group("num")) and not m.group("qual"):
             continue  # "năm 2019 cán bộ …" is a year
         noun = m.group("noun")

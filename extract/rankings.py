@@ -177,6 +177,8 @@ def _mentions(text: str) -> list[_Mention]:
         if _NOT_RANK_BEFORE.search(text[max(0, m.start() - 8):m.start()]):
             continue  # "lần thứ 11", "năm thứ 4"
         total = _total_of(m)
+        if re.match(r"\s*(?:điểm|%)", text[m.end():m.end() + 8]):
+            continue  # "đạt 11/13 điểm" is a score
         bare = (m.group("word") or "").lower() == "thứ" and total is None
         if bare and not _RANK_VERB_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
             continue  # "thứ 2 tuần sau" is a weekday, not a rank
