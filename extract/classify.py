@@ -8,6 +8,7 @@ as "Hồ Chí Minh".
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter
 from pathlib import Path
@@ -342,6 +343,17 @@ _NATIONAL = re.compile(
     r"|Cục\s+[A-ZĐ][^\s,.;:]*(?:\s+[^\s,.;:]+){0,5}?)"
     r"\s+(?:đã\s+|vừa\s+|sẽ\s+)?(?:tổ\s+chức|mở|khai\s+mạc|khai\s+giảng|phối\s+hợp|công\s+bố|chủ\s+trì)(?!\w)")
 _STRONG_WEIGHT = 4
+_LOCAL_UNIT = re.compile(r"(?<!\w)(?:tỉnh|thành\s+phố|TP\.?|huyện|quận|thị\s+xã|xã|phường)(?!\w)", re.IGNORECASE)
+
+
+def _national_organiser(lead: str) -> bool:
+    """A national body organises or announces in `lead` — not a provincial body with a national-looking
+    head word ("Cục Thuế tỉnh …", "Bộ Chỉ huy Quân sự tỉnh …")."""
+    for m in itertools.islice(_NATIONAL.finditer(lead), 20):
+        name = m.group(0)
+        if not _LOCAL_UNIT.search(name) and not province_mentions(name):
+            return True
+    return False
 
 
 def _url_province(url: str | None) -> str | None:
@@ -425,7 +437,7 @@ def find_province(title: str | None, text: "str | Document | None", url: str | N
     _score_mentions(title_nfc + "\n" + lead_nfc, 1, Counter(), lead_strong)
     if from_url:
         lead_strong.add(from_url)
-    if _NATIONAL.search(title_nfc + "\n" + lead_nfc):
+    if _national_organiser(title_nfc + "\n" + lead_nfc):
         # a national organiser or announcer: a province only when one of its bodies takes part in the lead
         # ("Tại điểm cầu tỉnh Sơn La …"); provinces named later are venues, participants or rankings
         if best in lead_strong or (in_title == {best} and best in units):
