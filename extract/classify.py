@@ -50,8 +50,10 @@ _GENERAL = re.compile(r"\b(?:thoi gian qua|nhung nam qua|nhieu nam qua|tu dau na
                       r"nhung (?:lop|khoaz|hoat dong))\b")
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold_event(text: str | None) -> str:
-    """The folded text cues are matched in: courses marked "khoaz", training bodies' names blanked."""
+    """The folded text cues are matched in: courses marked "khoaz", training bodies' names blanked.
+    (Cached: event_type and is_relevant read the same lead sentences.)"""
     text = nfc(text)
     text = _TRAINING_BODY.sub(lambda m: "Đơn vị" + " " * (len(m.group(0)) - 6) if m.group(0)[:1].isupper() else m.group(0), text)
     return fold(_KHOA_COURSE.sub(r"\1oaz", text))
@@ -236,9 +238,9 @@ def load_provinces() -> list[dict]:
     return units
 
 
-def _alias_pattern(alias: str) -> str:
-    """A case-sensitive pattern for a name: each word keeps its written first letter, the rest of it in any
-    case ("Vĩnh Long", "VĨNH LONG", never "vĩnh long"), so a common noun ("nền thái bình") is no province."""
+def _alias_pattern(alias: str, cased: bool = False) -> str:
+    """A pattern for a name: lower case with flexible blanks and hyphens; `cased` keeps each word's written
+    first letter and lets the rest of it be in any case ("Vĩnh Long", "VĨNH LONG", never "vĩnh long")."""
     alias = canonical_tones(alias).strip()
     out = []
     for token in re.split(r"(\s*-\s*|\s+)", alias):
@@ -248,24 +250,38 @@ def _alias_pattern(alias: str) -> str:
             out.append(r"\s+")
         elif "-" in token and not token.strip("- "):
             out.append(r"\s*[-–—]\s*")
-        else:
+        elif cased:
             head, rest = token[0], token[1:]
             out.append(re.escape(head) + (f"(?i:{re.escape(rest)})" if rest else ""))
+        else:
+            out.append(re.escape(token.lower()))
     return "".join(out)
 
 
 @functools.lru_cache(maxsize=1)
 def _province_re() -> tuple[re.Pattern, dict]:
+    """One pattern for every province name, matched on the lower-cased text (fast); the case of a match
+    is checked on the text as written (`_capitalised`)."""
     groups, owner = [], {}
     for i, u in enumerate(load_provinces()):
         alts = [_alias_pattern(a) for a in u["aliases"] if not re.fullmatch(r"[a-z\-]+", a)]
-        alts += [r"(?i:thành\s+phố|tp\.?)\s*" + _alias_pattern(a) for a in u["strict"]]
+        alts += [r"(?:thành\s+phố|tp\.?)\s*" + _alias_pattern(a) for a in u["strict"]]
         if not alts:
             continue
         groups.append(f"(?P<p{i}>{'|'.join(sorted(alts, key=len, reverse=True))})")
         owner[f"p{i}"] = u["name"]
     rx = re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)")
     return rx, owner
+
+
+_CITY_PREFIX = re.compile(r"(?:thành\s+phố|tp\.?)\s*", re.IGNORECASE)
+_NAME_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _capitalised(name: str) -> bool:
+    """Every word of a matched name starts with a capital ("Thái Bình", "THÁI BÌNH"; not "thái bình")."""
+    name = _CITY_PREFIX.sub("", name, count=1) if _CITY_PREFIX.match(name) else name
+    return all(w[0].isupper() for w in _NAME_WORD.findall(name))
 
 
 def _searchable(text: str) -> str:
@@ -289,18 +305,28 @@ _WORD_BEFORE = re.compile(r"(?<!\w)([^\W\d_]+)\s+$")
 def province_mentions(text: str) -> list[tuple[str, int, int]]:
     """Every province named in `text`: (name, start, end), in order. Case-sensitive (a capitalised
     name); a name inside a person's name ("Nguyễn Vĩnh Long") is not a mention."""
-    text = nfc(text)
+    return list(_province_mentions(nfc(text)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _province_mentions(text: str) -> tuple:
+    # cached: the province finder and the rankings read the same title, body and windows more than once
     canon = canonical_tones(text)
     if len(canon) != len(text):
         canon = text
+    low = canon.lower()
+    if len(low) != len(canon):
+        low = canon
     rx, owner = _province_re()
     out = []
-    for m in rx.finditer(canon):
+    for m in rx.finditer(low):
+        if not _capitalised(canon[m.start():m.end()]):
+            continue  # "nền thái bình": a common noun
         before = _WORD_BEFORE.search(canon, max(0, m.start() - 12), m.start())
         if before and before.group(1)[0].isupper() and before.group(1).lower() in _name_words():
             continue
         out.append((owner[m.lastgroup], m.start(), m.end()))
-    return out
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=1)
@@ -314,7 +340,7 @@ def _districts() -> tuple[re.Pattern, dict]:
         _kind, name, province, _code = line.split("|")
         owners.setdefault(canonical_tones(name), set()).add(province)
     unique = {n: next(iter(p)) for n, p in owners.items() if len(p) == 1}
-    alts = "|".join(_alias_pattern(n) for n in sorted(unique, key=len, reverse=True))
+    alts = "|".join(_alias_pattern(n, cased=True) for n in sorted(unique, key=len, reverse=True))
     rx = re.compile(r"(?<!\w)(?i:huyện|quận|thị\s+xã|thành\s+phố|TP\.?|TX\.?)\s*(?P<name>" + alts + r")(?!\w)")
     return rx, {n.lower(): p for n, p in unique.items()}
 
@@ -416,7 +442,8 @@ def find_province(title: str | None, text: "str | Document | None", url: str | N
     and no body of a province takes part, and for a round-up of several provinces that centres on none.
     "Học viện Chính trị quốc gia Hồ Chí Minh" and "Bộ Nội vụ" name no province. The site configuration
     normally supplies the province; this is the fallback."""
-    body = as_document(text).text if text is not None else ""
+    doc = as_document(text if text is not None else "")
+    body = doc.text
     scores: Counter = Counter()
     strong: set = set()
     title_nfc = nfc(title)[:1000]
@@ -432,7 +459,7 @@ def find_province(title: str | None, text: "str | Document | None", url: str | N
         return None
     ranked = scores.most_common()
     best, top = ranked[0]
-    lead_nfc = "\n".join(_lead_nfc(body, 3))
+    lead_nfc = "\n".join(_lead_nfc(doc, 3))
     lead_strong: set = set()
     _score_mentions(title_nfc + "\n" + lead_nfc, 1, Counter(), lead_strong)
     if from_url:
@@ -445,7 +472,7 @@ def find_province(title: str | None, text: "str | Document | None", url: str | N
         return None
     if best in lead_strong:
         return best
-    named = Counter(name for name, _, _ in province_mentions(title_nfc + "\n" + body[:100_000]))
+    named = Counter(name for part in (title_nfc, body[:100_000]) for name, _, _ in province_mentions(part))
     share = named[best] / max(1, sum(named.values()))
     if len(named) >= 3 and share < 0.5:
         return None  # a round-up of several provinces (or a ranking table) that centres on none
