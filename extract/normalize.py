@@ -131,7 +131,8 @@ def _parse_number_words(token: str) -> int | None:
 # after an abbreviation that precedes a name ("TP. Cần Thơ", "Tp. Huế", "TS. Lê Văn A", "PGS.TS. …").
 _ABBREVIATIONS = ("TP", "Tp", "TS", "ThS", "GS", "PGS", "BS", "Th.S", "TX")
 _NOT_AFTER = "".join(rf"(?<!(?<![^\W\d_]){re.escape(a)}\.)" for a in _ABBREVIATIONS)
-_SENTENCE_END = re.compile(_NOT_AFTER + r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(]?[0-9A-ZĐÀ-Ỹ])|\n+")
+# (the end mark is looked for first, so the abbreviation checks run only after a mark: linear on 5 MB)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])" + _NOT_AFTER + r"[\"”’)]*\s+(?=[\"“(]?[0-9A-ZĐÀ-Ỹ])|\n+")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
