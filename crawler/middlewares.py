@@ -334,14 +334,14 @@ class CrawlGuardMiddleware:
 
     def process_spider_output(self, response: Response, result: Any) -> Any:
         """Filter and clean one response's output (see the class docstring)."""
-        state = {"held": [], "new": 0, "article": False}
+        state = {"held": [], "new": 0, "article": False, "items": 0}
         for out in result:
             yield from self._one(response, state, out)
         yield from self._finish(response, state)
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
         """The same for asynchronous callbacks."""
-        state = {"held": [], "new": 0, "article": False}
+        state = {"held": [], "new": 0, "article": False, "items": 0}
         async for out in result:
             for kept in self._one(response, state, out):
                 yield kept
@@ -357,6 +357,10 @@ class CrawlGuardMiddleware:
                 out = {**out, "wire_headers": wire[0], "wire_body": wire[1]}
             if isinstance(out, dict) and response.meta.get("cchc_not_modified") and out.get("body") is response.body:
                 out = {**out, "not_modified": response.meta["cchc_not_modified"]}
+            frontier = getattr(self.crawler, "cchc_frontier", None)
+            if frontier is not None and isinstance(out, dict) and "body" in out and response.request is not None:
+                out = {**out, "frontier_key": frontier.item_key(response.request)}
+                state["items"] += 1
             yield out
             return
         clean = without_tracking(out.url)
@@ -384,7 +388,7 @@ class CrawlGuardMiddleware:
         elif state["held"]:
             self.crawler.stats.inc_value("cchc/listings_stopped")
         if frontier is not None and response.request is not None:
-            frontier.done(response.request)  # its page is preserved and its links are queued
+            frontier.output_done(response.request, state["items"])  # done once its page is stored too
 
     def process_spider_exception(self, response: Response, exception: Exception) -> list[Any] | None:
         """Retry a failed callback on a cleaned copy of the body; else preserve the page as `other`."""

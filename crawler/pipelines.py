@@ -156,7 +156,16 @@ class ArchivePipeline:
             self.archive = None
 
     async def process_item(self, item: dict) -> dict:
-        """Save the page at once; for an article page, extract in a thread and save the record."""
+        """Save the page at once; for an article page, extract in a thread and save the record.
+        Then tell a resumable crawl's frontier that the page is stored."""
+        try:
+            return await self._process_item(item)
+        finally:
+            frontier = getattr(self.crawler, "cchc_frontier", None)
+            if frontier is not None:
+                frontier.item_done(item.get("frontier_key"))
+
+    async def _process_item(self, item: dict) -> dict:
         stats = self.crawler.stats
         assert self.archive is not None
         if item["kind"] in ("article", "listing") or _declared_html(item["headers"]):
