@@ -19,6 +19,7 @@ import hashlib
 import json
 import re
 import sqlite3
+import zlib
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
