@@ -7,9 +7,10 @@ The page ids to rebuild are split into chunks; a pool of worker processes (fork:
 its lexicons are loaded once, before forking) reads each chunk's bodies through its own read
 connection, runs the extractor and sends back records. The parent is the only writer: it stores
 records `BATCH` at a time, each batch one transaction, so a kill loses at most one batch and a
-second run resumes where the first stopped. A row counts as done when its `extractor_version` is
-the current one: the extract package's `__version__` plus a fingerprint of its source and data
-files, so changed extractors re-extract everything even when nobody bumped the version.
+second run resumes where the first stopped. Rows record the extractor package's `__version__`; each
+run is a row of `reextract_runs` with a fingerprint of the extractor's source and data files, so a
+resumed run (`everything=False`) skips only the articles its unfinished predecessor stored with the
+same code, and changed extractors re-extract everything even when nobody bumped the version.
 """
 from __future__ import annotations
 
@@ -39,8 +40,8 @@ class ReextractResult:
     errors: list[str] = field(default_factory=list)
 
 
-def extractor_version(extractor: str = "extract:extract_html") -> str:
-    """`<package __version__>+<12 hex of a hash of the package's .py and data files>`."""
+def extractor_fingerprint(extractor: str = "extract:extract_html") -> tuple[str, str]:
+    """(the package's `__version__`, 12 hex of a hash of its .py and data files)."""
     module_name = extractor.partition(":")[0]
     package = importlib.import_module(module_name.split(".")[0])
     root = Path(package.__file__).parent
@@ -48,25 +49,45 @@ def extractor_version(extractor: str = "extract:extract_html") -> str:
     for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".txt", ".json", ".csv", ".yaml")):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
-    return f"{getattr(package, '__version__', '0')}+{digest.hexdigest()[:12]}"
+    return str(getattr(package, "__version__", "") or ""), digest.hexdigest()[:12]
 
 
-def pages_to_extract(conn: sqlite3.Connection, version: str, everything: bool = False) -> tuple[array, int]:
+def _begin_run(conn: sqlite3.Connection, fingerprint: str, resume: bool) -> tuple[int, str | None]:
+    """(this run's id, the time since which stored articles count as done: None for a fresh run).
+    A resumed run continues the latest unfinished run made with the same fingerprint."""
+    conn.execute("CREATE TABLE IF NOT EXISTS reextract_runs (id INTEGER PRIMARY KEY, fingerprint TEXT, "
+                 "started_at TEXT, finished_at TEXT, done INTEGER, failed INTEGER)")
+    if resume:
+        row = conn.execute("SELECT id, started_at FROM reextract_runs WHERE finished_at IS NULL AND fingerprint = ? "
+                           "ORDER BY id DESC LIMIT 1", [fingerprint]).fetchone()
+        if row:
+            conn.commit()
+            return row[0], row[1]
+    from store.archive import utc_now
+
+    run_id = conn.execute("INSERT INTO reextract_runs (fingerprint, started_at) VALUES (?, ?)",
+                          [fingerprint, utc_now()]).lastrowid
+    conn.commit()
+    return run_id, None
+
+
+def pages_to_extract(conn: sqlite3.Connection, since: str | None = None) -> tuple[array, int]:
     """(ids of the latest version of every article page still to extract, how many were skipped
-    because their article is already at `version`). Only ids are held: memory stays small in N."""
+    because their article was stored by this run since `since`). Only ids are held: memory stays
+    small in N."""
     todo, skipped = array("q"), 0
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     # another address of a stored article (same bytes, or naming it canonical) is no article of its own
     aliases = "AND p.url NOT IN (SELECT url FROM article_links)" if "article_links" in tables else ""
     cursor = conn.execute(
-        "SELECT p.id, max(a.extractor_version = ?) FROM pages p LEFT JOIN articles a ON a.page_id = p.id "
+        "SELECT p.id, max(a.extracted_at >= ?) FROM pages p LEFT JOIN articles a ON a.page_id = p.id "
         f"WHERE p.id IN (SELECT max(id) FROM pages WHERE kind = 'article' GROUP BY url) {aliases} "
-        "GROUP BY p.id ORDER BY p.id", [version])
+        "GROUP BY p.id ORDER BY p.id", [since or "9999"])
     for page_id, current in cursor:
-        if everything or not current:
-            todo.append(page_id)
-        else:
+        if current:
             skipped += 1
+        else:
+            todo.append(page_id)
     return todo, skipped
 
 
@@ -122,16 +143,17 @@ def reextract(db_path: str | os.PathLike, site_config: Callable[[str | None], di
     """Rebuild articles and facts from the preserved article pages of the archive at `db_path`.
 
     `site_config(name)` gives a site's config dict (selectors) or None; `workers` defaults to every
-    core; `everything` re-extracts rows already at the current version; `progress(done, total)`
+    core; `everything=False` resumes the latest unfinished run made with the same extractor code; `progress(done, total)`
     is called after each chunk of `chunk` pages arrives; `batch` records are written per transaction."""
     from store import Archive
 
     start = time.perf_counter()
-    version = extractor_version(extractor)
+    version, fingerprint = extractor_fingerprint(extractor)
     archive = Archive(db_path)
     result = ReextractResult()
     try:
-        todo, result.skipped = pages_to_extract(archive.db.conn, version, everything)
+        run_id, since = _begin_run(archive.db.conn, fingerprint, resume=not everything)
+        todo, result.skipped = pages_to_extract(archive.db.conn, since)
         sites = [r[0] for r in archive.db.conn.execute("SELECT DISTINCT site FROM pages WHERE kind = 'article'")]
         configs = {site: site_config(site) for site in sites}
         workers = max(1, workers or os.cpu_count() or 1)
@@ -139,6 +161,7 @@ def reextract(db_path: str | os.PathLike, site_config: Callable[[str | None], di
         if progress:
             progress(0, total)
         if not todo:
+            _finish_run(archive, run_id, result)
             return result
         _warm(extractor)
         pending: list[tuple] = []
@@ -165,10 +188,19 @@ def reextract(db_path: str | os.PathLike, site_config: Callable[[str | None], di
                 pool.join()
         if progress:
             progress(result.done + result.failed, total)
+        _finish_run(archive, run_id, result)
         return result
     finally:
         archive.close()
         result.seconds = time.perf_counter() - start
+
+
+def _finish_run(archive, run_id: int, result: ReextractResult) -> None:
+    from store.archive import utc_now
+
+    with archive.db.conn:
+        archive.db.conn.execute("UPDATE reextract_runs SET finished_at = ?, done = ?, failed = ? WHERE id = ?",
+                                [utc_now(), result.done, result.failed, run_id])
 
 
 def _warm(extractor: str) -> None:
