@@ -87,7 +87,7 @@ def crawl(db_path: str, sites: tuple[str, ...], all_sites: bool, start_urls: tup
         cchc crawl --start-url https://sonoivu.example.gov.vn/ --db my.db
         scrapy crawl portal -a site=vinhphuc -s CCHC_DB=archive.db
     """
-    from crawler.run import crawl as run_crawl
+    from crawler.run import crawl as run_crawl, health_lines
     from crawler.sites import SiteConfigError, UnknownSiteError, all_sites as every_site, load_site
 
     if not (sites or start_urls or all_sites):
@@ -108,6 +108,8 @@ def crawl(db_path: str, sites: tuple[str, ...], all_sites: bool, start_urls: tup
     for name, site_stats in sorted((stats.get("sites") or {}).items()):
         click.echo(f"{name}: {site_stats.get('status')}, {site_stats.get('pages', 0)} pages, "
                    f"{site_stats.get('articles', 0)} articles, {site_stats.get('errors', 0)} errors")
+        for line in health_lines(site_stats):
+            click.echo(line)
     click.echo(f"Archive: {db_path}")
     failed = {name: s for name, s in (stats.get("sites") or {}).items() if s.get("status") != "ok"}
     if failed or not stats.get("sites"):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Iterable
 from urllib.parse import parse_qsl, quote, urldefrag, urljoin, urlsplit, urlunsplit
 
 from lxml import html as lxml_html
@@ -471,11 +472,13 @@ def _prose_date(block) -> bool:
     return DATE_RE.search(text[:400]) is not None or DATE_RE.search(text[-400:]) is not None
 
 
-def _non_news_heading(root, block) -> bool:
+def _non_news_heading(root, block, site_title: str | None = None) -> bool:
     """Is the page headed as a non-news page ("Giới thiệu", "Cơ cấu tổ chức", "Liên hệ", "Văn bản"
-    …): its <title> or one of the short lines just before the main block starts with such a label?"""
-    title = root.findtext(".//title") or ""
-    heads = [re.split(r"\s+[|–-]\s+", title)[0]] + [ln for ln in _lines_before(block)[-6:] if len(ln) <= 80]
+    …): its <title> (unless it is the site's own repeated title) or one of the short lines just
+    before the main block starts with such a label?"""
+    title = page_title(root)
+    heads = [] if site_title and fold(title) == fold(site_title) else [re.split(r"\s+[|–-]\s+", title)[0]]
+    heads += [ln for ln in _lines_before(block)[-6:] if len(ln) <= 80]
     for head in heads:
         label = fold(head)
         if any(label == w or label.startswith(w + " ") for w in NOT_NEWS_LABELS):
@@ -492,41 +495,369 @@ def _has_form_fields(block) -> bool:
     return len(texts) >= 2
 
 
-def classify(body: bytes | str, url: str) -> PageVerdict:
+# -- robust parsing ---------------------------------------------------------------------------------
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UTF8_PARSER = lxml_html.HTMLParser(encoding="utf-8")
+
+
+def parse_page(body: bytes | str | None):
+    """The lxml document root of an HTML page given as bytes or text, or None when there is nothing
+    to parse. Never raises: control characters, lone surrogates, an XML declaration inside a str,
+    bytes in an undeclared encoding all give a tree or None."""
+    if not body:
+        return None
+    try:
+        if isinstance(body, (bytes, bytearray)):
+            try:
+                text = bytes(body).decode("utf-8")
+            except UnicodeDecodeError:  # not UTF-8: let lxml read the declared charset
+                return lxml_html.document_fromstring(bytes(body).replace(b"\x00", b" "))
+        else:
+            text = str(body)
+        text = _CONTROL.sub(" ", text)
+        if not text.strip():
+            return None
+        return lxml_html.document_fromstring(text.encode("utf-8", "replace"), parser=_UTF8_PARSER)
+    except Exception:  # lxml raises a handful of types on hostile input; none may stop a crawl
+        return None
+
+
+# -- listing items ----------------------------------------------------------------------------------
+@dataclass
+class Cluster:
+    """Item links that sit in one list container (a listing's items, or a related/most-read list)."""
+
+    container: object = field(repr=False)
+    urls: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)   # url -> most title-like label
+    items: dict[str, object] = field(default_factory=dict, repr=False)  # url -> its item element
+
+
+def best_label(labels: Iterable[str]) -> str:
+    """Of the labels of the links to one URL (image link, title link, "Xem thêm"), the one that
+    reads most like a title: a title-like label first, then the longest that is no read-more label."""
+    labels = [re.sub(r"\s+", " ", t).strip() for t in labels if t and t.strip()]
+    titled = [t for t in labels if is_title_label(t)]
+    if titled:
+        return max(titled, key=len)
+    plain = [t for t in labels if fold(t).strip(" .…»>") not in READ_MORE_LABELS]
+    return max(plain, key=len) if plain else ""
+
+
+def link_labels(root, page_url: str) -> dict[str, str]:
+    """{canonical URL: the most title-like label of its links on the page}."""
+    seen: dict[str, list[str]] = {}
+    for link in links(root, page_url):
+        seen.setdefault(canonical_url(link.url), []).append(link.text)
+    return {url: best_label(texts) for url, texts in seen.items()}
+
+
+def _item_candidates(root, page_url: str) -> list[tuple[Link, str]]:
+    """(link, canonical URL) of links that may be listing items: same host, no file, no pager, not
+    the page itself, article-shaped or labelled like a title, and outside chrome."""
+    host = host_of(page_url)
+    own = canonical_url(page_url)
+    out = []
+    for link in links(root, page_url):
+        if host_of(link.url) != host or is_asset(link.url):
+            continue
+        url = canonical_url(link.url)
+        if url == own or is_pager_url(url):
+            continue
+        if not (looks_like_article_url(url) or is_title_label(link.text)):
+            continue
+        if _in_chrome(link.node) or _has_pager_ancestor(link.node):
+            continue
+        out.append((link, url))
+    return out
+
+
+def item_clusters(root, page_url: str) -> list[Cluster]:
+    """Candidate item links grouped by their list container, largest group first.
+
+    A link's item is its highest ancestor that holds no other candidate URL (an <li>, a <tr>, a
+    teaser <div>, or the <a> itself in a flat list); the item's parent is the container. Several
+    links to one URL (picture, title, "Xem thêm") count once."""
+    candidates = _item_candidates(root, page_url)
+    under: dict[object, set[str]] = {}
+    for link, url in candidates:
+        node = link.node
+        while node is not None:
+            under.setdefault(node, set()).add(url)
+            node = node.getparent()
+    groups: dict[object, Cluster] = {}
+    order: list[object] = []
+    for link, url in candidates:
+        item, parent = link.node, link.node.getparent()
+        while parent is not None and under.get(parent) == {url}:
+            item, parent = parent, parent.getparent()
+        key = parent if parent is not None else item
+        if key not in groups:
+            groups[key] = Cluster(key)
+            order.append(key)
+        cluster = groups[key]
+        if url not in cluster.urls:
+            cluster.urls.append(url)
+            cluster.items[url] = item
+        cluster.labels.setdefault(url, [])  # type: ignore[arg-type]
+        cluster.labels[url].append(link.text)  # type: ignore[union-attr]
+    clusters = [groups[k] for k in order]
+    for cluster in clusters:
+        cluster.labels = {u: best_label(ts) for u, ts in cluster.labels.items()}  # type: ignore[arg-type]
+    clusters.sort(key=lambda c: (len(c.urls), sum(len(t) for t in c.labels.values())), reverse=True)
+    return clusters
+
+
+def listing_items(root, page_url: str, min_items: int = MIN_LISTING_ITEMS) -> Cluster | None:
+    """The page's main list of items (its largest cluster, with a lone featured item in a wrapper
+    just above it), or None when no cluster has `min_items` items. Related-news, "most read"
+    and menu lists elsewhere on the page are not part of it."""
+    clusters = item_clusters(root, page_url)
+    if not clusters or len(clusters[0].urls) < min_items:
+        return None
+    main = clusters[0]
+    ancestors = set()
+    node = main.container.getparent() if main.container is not None else None
+    for _ in range(3):
+        if node is None:
+            break
+        ancestors.add(node)
+        node = node.getparent()
+    for other in clusters[1:]:
+        if other.container in ancestors and len(other.urls) <= 2:  # a featured first item
+            for url in other.urls:
+                if url not in main.urls:
+                    main.urls.insert(0, url)
+                    main.labels[url] = other.labels[url]
+                    main.items[url] = other.items[url]
+    return main
+
+
+_SEG_NUM = re.compile(r"\d")
+
+
+def url_shape(url: str) -> str:
+    """The shape of a URL, for comparing sibling items: path segments kept literally except the
+    last and any holding digits (a class letter: N digits, S slug), query keys kept and their
+    values classed. /tin-tuc/hoi-nghi-12.html and /tin-tuc/tap-huan-15.html share a shape."""
+    parts = urlsplit(url)
+    segs = parts.path.split("/")
+    shaped = []
+    for i, seg in enumerate(segs):
+        stem, dot, ext = seg.rpartition(".") if "." in seg else (seg, "", "")
+        if i == len(segs) - 1 or _SEG_NUM.search(seg):
+            cls = "N" if stem.isdigit() else ("S-N" if re.search(r"-\d+$", stem) else ("S" if stem else ""))
+            shaped.append(cls + (dot + ext.lower() if dot else ""))
+        else:
+            shaped.append(seg.lower())
+    query = sorted((k.lower(), "N" if v.isdigit() else "S") for k, v in parse_qsl(parts.query, keep_blank_values=True))
+    return "/".join(shaped) + ("?" + "&".join(f"{k}={v}" for k, v in query) if query else "")
+
+
+def shares_shape(url: str, siblings: Iterable[str]) -> bool:
+    """Does `url` have the shape of at least one other item of its list (or is it alone)?"""
+    others = [u for u in siblings if u != url]
+    if not others:
+        return True
+    shape = url_shape(url)
+    return any(url_shape(u) == shape for u in others)
+
+
+# -- site title -------------------------------------------------------------------------------------
+_TITLE_SEP = re.compile(r"\s+[|–—:-]+\s+|\s*::\s*|\s*»\s*")
+
+
+class SiteTitles:
+    """The `<title>` texts seen across one site's pages. A title (or a `|`/` - `-separated part of
+    one) seen on most pages is the site's name, not any page's title."""
+
+    def __init__(self) -> None:
+        self.pages = 0
+        self.counts: dict[str, int] = {}
+        self.display: dict[str, str] = {}
+
+    def add(self, title: str | None) -> None:
+        """Count one page's `<title>` (None or empty for a page without one)."""
+        self.pages += 1
+        title = re.sub(r"\s+", " ", title or "").strip()
+        if not title:
+            return
+        parts = {title} | {p.strip() for p in _TITLE_SEP.split(title) if p.strip()}
+        for part in parts:
+            key = fold(part)
+            if key:
+                self.counts[key] = self.counts.get(key, 0) + 1
+                self.display.setdefault(key, part)
+
+    def site_title(self) -> str | None:
+        """The title (part) seen on at least half of the pages counted (and on two or more), the
+        longest if several are; None while no title repeats that often."""
+        need = max(2, (self.pages + 1) // 2)
+        common = [k for k, n in self.counts.items() if n >= need]
+        if not common:
+            return None
+        return self.display[max(common, key=lambda k: (self.counts[k], len(k)))]
+
+
+def page_title(root) -> str:
+    """The page's `<title>` text ("" when it has none)."""
+    if root is None:
+        return ""
+    try:
+        return re.sub(r"\s+", " ", root.findtext(".//title") or "").strip()
+    except Exception:
+        return ""
+
+
+# -- page classification ----------------------------------------------------------------------------
+DOC_FIELD_LABELS = ("so ky hieu", "so hieu", "ky hieu", "ngay ban hanh", "trich yeu", "co quan ban hanh",
+                    "nguoi ky", "loai van ban", "ngay hieu luc", "ngay co hieu luc", "linh vuc",
+                    "tep dinh kem", "file dinh kem", "tai ve")
+_LOGIN = re.compile(r"dang nhap|mat khau|login|password", re.I)
+DOMINANT_SHARE = 0.6       # one run of prose holds this share of the main block's prose
+
+
+def _prose_runs(block) -> tuple[list[int], int]:
+    """Characters of non-link text in `block` between consecutive title-length links (runs), and
+    how many such links split them. A listing's teasers make many short runs; an article is one
+    dominant run, whatever related list follows it."""
+    runs = [0]
+    splits = 0
+
+    def walk(n) -> None:
+        nonlocal splits
+        if not isinstance(n.tag, str) or n.tag in ("script", "style", "noscript"):
+            return
+        if n.tag == "a":
+            if len(re.sub(r"\s+", " ", n.text_content() or "").strip()) >= MIN_TITLE_LABEL:
+                runs.append(0)
+                splits += 1
+            return
+        runs[-1] += len((n.text or "").strip())
+        for child in n:
+            walk(child)
+            runs[-1] += len((child.tail or "").strip())
+
+    walk(block)
+    return runs, splits
+
+
+def _dominant_text(block, own_prose: int) -> bool:
+    """Is the block one long text rather than a run of teasers? One run of prose of at least
+    MIN_ARTICLE_TEXT characters that holds DOMINANT_SHARE of the block's prose (or the block is
+    split by at most one title-length link)."""
+    if own_prose < MIN_ARTICLE_TEXT:
+        return False
+    runs, splits = _prose_runs(block)
+    biggest, total = max(runs), sum(runs)
+    if biggest < MIN_ARTICLE_TEXT * 0.75:
+        return False
+    return splits <= 1 or biggest >= DOMINANT_SHARE * total
+
+
+def _is_teaser(block, cluster: Cluster) -> bool:
+    """Is the main block part of the page's item list (a long teaser) rather than an article? It is
+    when it lies inside the list's container and that container's prose is many short runs split by
+    the items' title links, not one dominant text followed by a related list."""
+    container = cluster.container
+    if container is None or not (block is container or container in block.iterancestors()):
+        return False
+    runs, splits = _prose_runs(container)
+    return splits > 1 and max(runs) < DOMINANT_SHARE * sum(runs)
+
+
+def _is_document_page(root) -> bool:
+    """Does the page show a legal document's record (two or more of "Số ký hiệu", "Ngày ban hành",
+    "Trích yếu", "Người ký" … as short lines or cells)? A document entry, not news."""
+    found = set()
+    lines, _ = _lines(root.find("body") if root.find("body") is not None else root)
+    for line in lines:
+        if len(line) > 60:
+            continue
+        label = fold(line)
+        for w in DOC_FIELD_LABELS:
+            if label == w or label.startswith(w + " ") or label.startswith(w + ":"):
+                found.add(w)
+    return len(found) >= 2
+
+
+def _is_login(block) -> bool:
+    return any((i.get("type") or "").lower() == "password" for i in block.iter("input"))
+
+
+def _label_on_page(root, block, label: str) -> bool:
+    """Is the link label that led here written on the page itself (outside links), as its title
+    would be? A label cut short on the listing ("…") must match the page's title up to the cut."""
+    key = fold(label).rstrip(" .…").strip()
+    if len(key) < MIN_TITLE_LABEL:
+        return False
+    key = key[:80]
+    title = fold(page_title(root))
+    if key in title:
+        return True
+    body = root.find("body")
+    return key in fold(_text_wo_links(body if body is not None else root))
+
+
+def _context(context) -> dict:
+    if not isinstance(context, dict):
+        return {}
+    return context
+
+
+def classify(body: bytes | str, url: str, context: dict | None = None) -> PageVerdict:
     """Decide whether a fetched HTML page is an article, a listing or something else.
 
-    Article: one long main text block (>= MIN_ARTICLE_TEXT characters of prose, few title links
-    inside it, no fill-in form) with a short date line (or `<time datetime>`) among its first/last
-    lines or just before it; failing that, a date in its first/last 400 characters when the page is
-    not headed as a non-news page (introduction, organisation, contact, documents …).
-    Listing: many links (and no such block) to article-shaped URLs or labelled like titles."""
-    if is_asset(url):
-        return PageVerdict("other", reason="file")
+    Article: one long main text (>= MIN_ARTICLE_TEXT characters of prose in one dominant run, not a
+    teaser of the page's item list, no fill-in form, no password field, no document record) with a
+    short date line (or `<time datetime>`) among its first/last lines or just before it; failing
+    that, under a heading that is no "Giới thiệu"/"Liên hệ"-style label: a date in its first/last
+    400 characters, or what the crawl knew (`context`): the page was reached as an item of a listing
+    (`from_listing`) whose URL shape it shares (`shared_shape`, default true), through a link whose
+    title-like label (`link_text`) is written on the page.
+    Listing: no such text, and a list of MIN_LISTING_ITEMS or more item links outside chrome
+    (menus, footers, related and most-read lists); a long first teaser does not make an article.
+    Never raises: unparseable input is "other"."""
     try:
-        root = lxml_html.fromstring(body) if body else None
-    except (ValueError, lxml_html.etree.ParserError):
-        root = None
+        return _classify(body, url, _context(context))
+    except Exception as exc:  # hostile markup must not stop a crawl
+        return PageVerdict("other", reason=f"unclassifiable page ({type(exc).__name__})")
+
+
+def _classify(body: bytes | str, url: str, ctx: dict) -> PageVerdict:
+    if is_asset(url or ""):
+        return PageVerdict("other", reason="file")
+    root = parse_page(body)
     if root is None:
         return PageVerdict("other", reason="not html")
     for bad in root.xpath("//script|//style|//noscript"):
         bad.drop_tree()
-    items = item_links(root, url)
     block, n = main_block(root)
-    in_body_links = _title_links(block) if block is not None else 0
+    cluster = listing_items(root, url)
+    n_items = len(cluster.urls) if cluster is not None else 0
+    teaser = block is not None and cluster is not None and _is_teaser(block, cluster)
+    long_text = block is not None and not teaser and _dominant_text(block, n)
     has_date = block is not None and _date_near(block)
-    long_text = block is not None and n >= MIN_ARTICLE_TEXT and in_body_links <= MAX_TITLE_LINKS_IN_BODY
-    if long_text and not has_date and _prose_date(block) and not _non_news_heading(root, block):
-        has_date = True  # no date line, but a dated first/last sentence under a news-like heading
-    if long_text and has_date:
-        if _has_form_fields(block):
-            return PageVerdict("other", n, True, len(items), "a form in the main block")
-        return PageVerdict("article", n, True, len(items), "long dated main text")
-    if len(items) >= MIN_LISTING_ITEMS:
-        return PageVerdict("listing", n, has_date, len(items), f"{len(items)} article-shaped links")
-    titled = title_links(root, url)
-    if len(titled) >= MIN_LISTING_ITEMS:
-        return PageVerdict("listing", n, has_date, len(titled), f"{len(titled)} title links")
-    return PageVerdict("other", n, has_date, max(len(items), len(titled)), "no long dated text, few item links")
+    if long_text:
+        if _has_form_fields(block) or _is_login(block):
+            return PageVerdict("other", n, has_date, n_items, "a form in the main block")
+        if _is_document_page(root):
+            return PageVerdict("other", n, has_date, n_items, "a document record")
+        if has_date:
+            return PageVerdict("article", n, True, n_items, "long dated main text")
+        if not _non_news_heading(root, block, ctx.get("site_title")):
+            if _prose_date(block):
+                return PageVerdict("article", n, True, n_items, "long text, dated first/last sentence")
+            label = ctx.get("link_text") or ""
+            if (ctx.get("from_listing") and ctx.get("shared_shape", True) and is_title_label(label)
+                    and _label_on_page(root, block, label)):
+                return PageVerdict("article", n, False, n_items,
+                                   "long undated text reached as a listing item under its title")
+        return PageVerdict("other", n, has_date, n_items, "long text, not news")
+    if n_items >= MIN_LISTING_ITEMS:
+        why = "a list of teasers" if teaser else f"{n_items} item links outside chrome"
+        return PageVerdict("listing", n, has_date, n_items, why)
+    return PageVerdict("other", n, has_date, n_items, "no long text, few item links")
 
 
 def query_param(url: str, name: str) -> str | None:

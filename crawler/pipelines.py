@@ -7,6 +7,7 @@ only the pure extraction function runs in a worker thread (twisted `deferToThrea
 from __future__ import annotations
 
 import importlib
+import inspect
 import logging
 from typing import Any, Callable
 
@@ -51,6 +52,15 @@ def load_extractor(spec: str) -> tuple[Callable[..., dict], str]:
     if version is None and "." in module_name:
         version = getattr(importlib.import_module(module_name.split(".")[0]), "__version__", None)
     return func, str(version or "")
+
+
+def accepts_context(func: Callable[..., dict]) -> bool:
+    """Does the extractor take a `context` keyword (or **kwargs)? Older extractors do not."""
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == "context" or p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
 
 
 class ArchivePipeline:
@@ -108,19 +118,23 @@ class ArchivePipeline:
         if item["kind"] != "article" or self.extract is None:
             return summary
         article_id = await self.extract_and_save(item["body"], item["final_url"], item.get("site_config"),
-                                                 page_id, item["site"])
+                                                 page_id, item["site"], context=item.get("context"))
         if article_id is not None:
             summary["article_id"] = article_id
         return summary
 
     async def extract_and_save(self, body: bytes, url: str, site_config: dict | None, page_id: int,
-                               site: str) -> int | None:
+                               site: str, context: dict | None = None) -> int | None:
         """Extract one article page in a worker thread, store the record; return the article id
-        (None when extraction failed: the page stays preserved for `cchc reextract`)."""
+        (None when extraction failed: the page stays preserved for `cchc reextract`). `context` (what
+        the crawl knew: link label, listing item, site title) goes to extractors that accept it."""
         stats = self.crawler.stats
         assert self.archive is not None and self.extract is not None
+        kwargs = {"url": url, "site": site_config}
+        if context is not None and accepts_context(self.extract):
+            kwargs["context"] = context
         try:
-            record = await maybe_deferred_to_future(deferToThread(self.extract, body, url=url, site=site_config))
+            record = await maybe_deferred_to_future(deferToThread(self.extract, body, **kwargs))
         except Exception as exc:  # one bad page must not stop the crawl; the page is preserved
             logger.error("extraction failed for %s: %r", url, exc)
             stats.inc_value("cchc/extract_errors")

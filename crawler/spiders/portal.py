@@ -11,7 +11,9 @@ footers), and decide from the page itself whether it is an article (crawler.disc
 CCHC_LISTING_MAX_PAGES.
 
 Both modes stay on the site's host and yield one item per response (kind article/listing/other),
-which crawler.pipelines.ArchivePipeline preserves.
+which crawler.pipelines.ArchivePipeline preserves. An article item carries what the crawl knew when
+it followed the link (`item["context"]`: the link's label, whether it was a listing item, and the
+site's repeated `<title>`), for the extractor's title and for the crawl's health report.
 """
 from __future__ import annotations
 
@@ -75,6 +77,7 @@ class PortalSpider(scrapy.Spider):
         self.listing_pages: dict[str, int] = {}
         self.postbacks_done: set[tuple[str, str]] = set()
         self.requested = 0
+        self.titles = discovery.SiteTitles()
 
     # -- identity --------------------------------------------------------------------------------
     def site_record(self) -> dict:
@@ -122,7 +125,8 @@ class PortalSpider(scrapy.Spider):
 
     # -- items -----------------------------------------------------------------------------------
     def page_item(self, response: Response, kind: str) -> dict:
-        """The item the pipeline preserves: the response as it came, plus site and kind."""
+        """The item the pipeline preserves: the response as it came, plus site and kind (and, for
+        an article, the crawl context: see `article_context`)."""
         if not self.reached:
             self.reached = True
             self.crawler.stats.set_value("cchc/reached", True)
@@ -132,12 +136,36 @@ class PortalSpider(scrapy.Spider):
             kind = "other"
             if response.meta.get("role") != "page":  # a missing page past the end is expected
                 self.note_error(f"HTTP {response.status} for {response.url}")
-        return {
+        item = {
             "url": url, "final_url": response.url, "status": response.status,
             "headers": headers_dict(response), "body": response.body, "fetched_at": utc_now(),
             "site": self.site_name, "kind": kind,
             "site_config": self.config.as_dict() if self.config is not None else None,
         }
+        if kind == "article":
+            item["context"] = self.article_context(response)
+        return item
+
+    def note_title(self, response: Response) -> None:
+        """Count the page's `<title>` among the site's (for the site's repeated title)."""
+        try:
+            self.titles.add(discovery.page_title(response.selector.root))
+        except (AttributeError, ValueError):  # not a text response
+            self.titles.add(None)
+
+    def article_context(self, response: Response) -> dict:
+        """What the crawl knew about an article page: the label of the link that led to it
+        (`link_text`), whether that link was an item of a listing (`from_listing`), and the
+        `<title>` text repeated across the site's pages (`site_title`, None while none repeats)."""
+        link = response.meta.get("link") or {}
+        return {"link_text": link.get("link_text") or None, "from_listing": bool(link.get("from_listing")),
+                "site_title": self.titles.site_title()}
+
+    def note_item_kind(self, kind: str) -> None:
+        """Count what an item link (a link followed as a likely article) turned out to be."""
+        stats = self.crawler.stats
+        stats.inc_value("cchc/item_pages")
+        stats.inc_value(f"cchc/item_pages/{kind}")
 
     def on_error(self, failure: Failure) -> None:
         """A request failed (connection refused, DNS, timeout, TLS …): report it, keep crawling."""
@@ -157,10 +185,17 @@ class PortalSpider(scrapy.Spider):
         yield self.page_item(response, "listing" if ok else "other")
         if not ok:
             return
+        self.note_title(response)
+        labels: dict[str, list[str]] = {}
+        hrefs: list[str] = []
+        for a in response.xpath("//a[@href]"):
+            url = discovery.canonical_url(urljoin(response.url, a.attrib["href"].strip()), self.config.drop_params)
+            if url not in labels:
+                hrefs.append(url)
+            labels.setdefault(url, []).append(" ".join(a.xpath("string(.)").get("").split())
+                                              or a.attrib.get("title", ""))
         new = 0
-        for href in response.xpath("//a/@href").getall():
-            url = discovery.canonical_url(urljoin(response.url, href.strip()),
-                                          self.config.drop_params)
+        for url in hrefs:
             if not self.config.is_on_site(url) or not self.config.is_article(url) or discovery.is_asset(url):
                 continue
             if url in self.seen_articles:
@@ -170,7 +205,9 @@ class PortalSpider(scrapy.Spider):
             if url in self.known:
                 self.crawler.stats.inc_value("cchc/skipped_known")
                 continue
-            yield self._request(url, self.parse_article, role="article", priority=1)
+            yield self._request(url, self.parse_article, role="article", priority=1,
+                                meta={"link": {"link_text": discovery.best_label(labels[url]),
+                                               "from_listing": True}})
         yield from self._next_listing_page(response, new)
 
     def _next_listing_page(self, response: Response, new_links: int) -> Iterable[Any]:
@@ -209,8 +246,16 @@ class PortalSpider(scrapy.Spider):
         return request
 
     def parse_article(self, response: Response) -> Iterable[Any]:
-        """An article page (config mode): preserve it; the pipeline extracts it."""
+        """An article page (config mode): preserve it; the pipeline extracts it. The page is also
+        classified, only to count (for the crawl's health report) configured article URLs whose
+        pages look like listings."""
         ok = response.status < 400 and is_html(response)
+        if ok:
+            self.note_title(response)
+            link = response.meta.get("link") or {}
+            verdict = discovery.classify(response.body, response.url,
+                                         {**link, "site_title": self.titles.site_title()})
+            self.note_item_kind(verdict.kind)
         yield self.page_item(response, "article" if ok else "other")
 
     # -- generic mode ----------------------------------------------------------------------------
@@ -220,12 +265,16 @@ class PortalSpider(scrapy.Spider):
         if response.status >= 400 or not is_html(response) or discovery.is_asset(response.url):
             yield self.page_item(response, "other")
             return
-        verdict = discovery.classify(response.body, response.url)
+        self.note_title(response)
+        link = response.meta.get("link") or {}
+        verdict = discovery.classify(response.body, response.url, {**link, "site_title": self.titles.site_title()})
         kind = verdict.kind
         if role in ("start", "section", "page") and kind == "article" and not discovery.looks_like_article_url(response.url):
             kind = "listing" if verdict.title_links >= discovery.MIN_LISTING_ITEMS else "other"
         if role in ("section", "page") and kind == "other" and verdict.title_links:
             kind = "listing"
+        if role == "article":
+            self.note_item_kind(kind)
         yield self.page_item(response, kind)
         if kind == "article":
             return
@@ -247,6 +296,8 @@ class PortalSpider(scrapy.Spider):
         #    opaque or module-view URLs); classify() decides from each fetched page
         candidates = discovery.item_links(root, response.url)
         candidates += [u for u in discovery.title_links(root, response.url) if u not in candidates]
+        labels = discovery.link_labels(root, response.url)
+        listing = discovery.listing_items(root, response.url, min_items=1) if kind == "listing" else None
         for url in candidates:
             if url in self.seen_articles or url in self.listing_pages:
                 continue
@@ -255,8 +306,11 @@ class PortalSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("cchc/skipped_known")
                 continue
             if self.requested < max_pages:
+                from_listing = listing is not None and url in listing.urls
+                link = {"link_text": labels.get(url, ""), "from_listing": from_listing,
+                        "shared_shape": from_listing and discovery.shares_shape(url, listing.urls)}
                 yield self._request(url, self.parse_generic, role="article", priority=1,
-                                    meta={"depth_g": depth + 1})
+                                    meta={"depth_g": depth + 1, "link": link})
         # 3. further pages of this listing
         if role == "start" and not discovery.pagination_links(root, response.url):
             return
