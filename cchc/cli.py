@@ -248,18 +248,30 @@ def _serve(db_path: str, host: str, port: int) -> None:
 
 @cli.command()
 def sites() -> None:
-    """List the configured sites (name, province, CMS, verified, base URL).
+    """List the crawl plan of every provincial unit: the configured sites (name, province, CMS,
+    host, verified, plan) and, for a unit with no known Sở Nội vụ host, the generic mode from its
+    province portal.
 
     \b
     Example:
         cchc sites
     """
-    from crawler.sites import all_sites
+    from crawler.sites import SiteConfigError, crawl_plans
 
-    for site in all_sites():
-        mark = "verified" if site.verified else "unverified"
-        click.echo(f"{site.name:16} {site.province:16} {site.cms:11} {mark:10} {site.base_url}")
-
+    try:
+        plans = crawl_plans()
+    except SiteConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = [("name", "province", "unit (2025)", "CMS", "host", "verified", "plan")]
+    rows += [(p.name or "-", p.province, p.unit, p.cms, p.host, "yes" if p.verified else "no", p.plan) for p in plans]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
+    units = {p.unit for p in plans}
+    configured = {p.unit for p in plans if p.name}
+    click.echo(f"\n{sum(1 for p in plans if p.name)} site configs cover {len(configured)} of {len(units)} "
+               f"provincial units; {len(units - configured)} have no known Sở Nội vụ host (generic mode from "
+               f"the province portal). None is verified against the live site unless marked.")
 
 if __name__ == "__main__":
     cli()

@@ -279,15 +279,18 @@ def _has_pager_ancestor(node, levels: int = 4) -> bool:
     return False
 
 
-def item_links(root, page_url: str) -> list[str]:
-    """Links on the same host that may be articles (article-shaped URLs, not files), in order."""
+def item_links(root, page_url: str, pattern: str | None = None) -> list[str]:
+    """Links on the same host that may be articles (article-shaped URLs, not files), in order; with
+    `pattern` (a site's known article URL regex), the links matching it instead."""
     host = host_of(page_url)
     found: list[str] = []
+    shape = re.compile(pattern) if pattern else None
     for link in links(root, page_url):
         if host_of(link.url) != host or link.url == page_url:
             continue
         url = canonical_url(link.url)
-        if looks_like_article_url(url) and not is_pager_url(url) and url not in found:
+        fits = (shape.search(url) is not None and not is_asset(url)) if shape else looks_like_article_url(url)
+        if fits and not is_pager_url(url) and url not in found:
             found.append(url)
     return found
 

@@ -4,7 +4,8 @@ Config mode (`-a site=NAME [-a base_url=URL]`): start at the config's listings, 
 listing as the config says (query parameter, path template or ASP.NET postback), stop at a page with
 no new article links or at `max_pages`, and follow the links matching `article_url`.
 
-Generic mode (`-a start_url=URL [-a site_name=NAME]`): from the start page, find news sections by menu
+Generic mode (`-a start_url=URL [-a site_name=NAME]`, or a config with `plan: generic`, which starts
+at its `start_url` and keeps its name and province): from the start page, find news sections by menu
 labels and URL words, page through them (page-number URLs, pager containers, runs of page-number
 links), fetch article-shaped links and links labelled like titles (outside menus, sidebars and
 footers), and decide from the page itself whether it is an article (crawler.discovery.classify). Bounded by CCHC_MAX_DEPTH, CCHC_MAX_PAGES and
@@ -63,6 +64,9 @@ class PortalSpider(scrapy.Spider):
             self.site_name = self.config.name
             self.host = self.config.host
             self.start_urls_ = self.config.listing_urls()
+            if self.config.plan == "generic":  # a known host, no known layout: generic mode
+                self.start_urls_ = [self.config.generic_start()]
+                self.host = urlsplit(self.start_urls_[0]).netloc.lower()
         else:
             if urlsplit(start_url).scheme not in ("http", "https"):
                 raise ValueError(f"start_url must be an http(s) URL, not {start_url!r}")
@@ -109,7 +113,7 @@ class PortalSpider(scrapy.Spider):
             finally:
                 archive.close()
         self.crawler.stats.set_value("cchc/site", self.site_name)
-        if self.config is not None:
+        if self.config is not None and self.config.plan == "config":
             first = self.config.pagination.first
             for url in self.start_urls_:
                 yield self._request(url, self.parse_listing, role="start",
@@ -296,6 +300,9 @@ class PortalSpider(scrapy.Spider):
         #    opaque or module-view URLs); classify() decides from each fetched page
         candidates = discovery.item_links(root, response.url)
         candidates += [u for u in discovery.title_links(root, response.url) if u not in candidates]
+        if self.config is not None and self.config.article_url:  # a generic plan's known article shape
+            candidates += [u for u in discovery.item_links(root, response.url, pattern=self.config.article_url)
+                           if u not in candidates]
         labels = discovery.link_labels(root, response.url)
         listing = discovery.listing_items(root, response.url, min_items=1) if kind == "listing" else None
         for url in candidates:
