@@ -176,7 +176,7 @@ def news_section_links(root, base_url: str) -> list[str]:
             label == w or label.startswith(w + " ") or label.endswith(" " + w) or f" {w} " in f" {label} "
             for w in NEWS_LABELS)
         url = canonical_url(link.url)
-        if label.isdigit() or label in NEXT_LABELS:
+        if pager_label(link.text).isdigit() or label in NEXT_LABELS:
             continue  # a pager link, not a menu entry
         by_url = (NEWS_URL_WORDS.search(urlsplit(url).path + "?" + urlsplit(url).query) is not None
                   and not looks_like_article_url(url)     # "Xem tiếp" under a news item is not a section
@@ -188,6 +188,16 @@ def news_section_links(root, base_url: str) -> list[str]:
     return found
 
 
+_PAGER_DECOR = " []{}()|·.:"
+
+
+def pager_label(text: str) -> str:
+    """A pager link's label, folded and without its decoration: "[2]", "(2)", "Trang 2" → "2"."""
+    label = fold(text).strip(_PAGER_DECOR)
+    m = re.fullmatch(r"trang\s*(\d{1,4})", label)
+    return m.group(1) if m else label
+
+
 def pagination_links(root, page_url: str) -> list[str]:
     """Links to other pages of the same listing: "Trang sau", "Sau", "›", "»", "Tiếp", page digits
     (inside a pager or with a page parameter), and URLs with ?page=/?Page=/page-N/_cur=/currentpage/N."""
@@ -197,7 +207,7 @@ def pagination_links(root, page_url: str) -> list[str]:
     for link in links(root, page_url):
         if host_of(link.url) != host or is_asset(link.url) or link.url == page_url:
             continue
-        label = fold(link.text)
+        label = pager_label(link.text)
         in_pager = _has_pager_ancestor(link.node) or _in_digit_run(link.node)
         pager_url = is_pager_url(link.url)
         same_listing = urlsplit(link.url).path.rstrip("/").startswith(_strip_pager(base_path))
@@ -220,7 +230,7 @@ def postback_pages(root) -> list[tuple[str, str, str]]:
         m = POSTBACK.search(a.get("href") or "")
         if not m:
             continue
-        label = fold(a.text_content() or "")
+        label = pager_label(a.text_content() or "")
         if (label.isdigit() and len(label) <= 4) or label in NEXT_LABELS or "page$" in m.group(2).lower():
             key = (label, m.group(1), m.group(2))
             if key not in out:
@@ -236,7 +246,7 @@ _CALENDAR = re.compile(r"calendar|lich|(^|[\s_-])cal($|[\s_-])", re.I)
 
 
 def _digit_label(a) -> bool:
-    text = re.sub(r"\s+", "", a.text_content() or "")
+    text = pager_label(a.text_content() or "")
     return text.isdigit() and len(text) <= 4
 
 
@@ -254,7 +264,7 @@ def _in_digit_run(node, levels: int = 3) -> bool:
             return False
         anchors = list(parent.iter("a"))
         digits = sum(1 for a in anchors if _digit_label(a))
-        pagerish = digits + sum(1 for a in anchors if fold(a.text_content() or "").strip(" «»‹›<>") in _STEP_LABELS)
+        pagerish = digits + sum(1 for a in anchors if pager_label(a.text_content() or "").strip(" «»‹›<>") in _STEP_LABELS)
         if digits >= 2 and pagerish >= 0.8 * len(anchors):
             return True
         if len(anchors) > 1:
