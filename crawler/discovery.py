@@ -17,27 +17,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable
 from urllib.parse import parse_qsl, quote, urldefrag, urljoin, urlsplit, urlunsplit
 
+import yaml
 from lxml import html as lxml_html
 
 from extract import normalize
 
 # -- vocabulary -------------------------------------------------------------------------------------
-# Menu labels / URL words of news sections (compared after folding: no diacritics, lower case).
-NEWS_LABELS = ("tin tuc", "tin tuc su kien", "tin hoat dong", "hoat dong", "cai cach hanh chinh",
-               "su kien", "thong tin", "tin cchc", "cchc", "tin tong hop", "tin noi vu", "news")
+_VOCABULARY = yaml.safe_load((Path(__file__).parent / "discovery_vocabulary.yaml").read_text(encoding="utf-8"))
+NEWS_LABELS = tuple(_VOCABULARY["news_labels"])
 NEWS_URL_WORDS = re.compile(
     r"tin-?tuc|tintuc|news|chuyenmuc|chuyen-muc|cai-cach-hanh-chinh|caicachhanhchinh|cchc|"
     r"hoat-dong|su-kien|groupnews|category|danh-muc|[?&](cat|catid|cn|chuyenmucid)=", re.I)
-# Sections that are never news, whatever their URL says (folded labels).
-NOT_NEWS_LABELS = ("lien he", "gioi thieu", "so do", "van ban", "thu tuc", "dich vu cong", "hoi dap",
-                   "gop y", "dang nhap", "tim kiem", "lich cong tac", "danh ba", "co cau", "chuc nang",
-                   "video", "hinh anh", "thu vien", "rss", "english", "site map", "sitemap")
-READ_MORE_LABELS = ("xem them", "xem tiep", "chi tiet", "xem chi tiet", "doc tiep", "doc them", "read more",
-                    "more", "xem")
-NEXT_LABELS = ("trang sau", "sau", "tiep", "tiep theo", "›", "»", ">", ">>", "next", "trang tiep")
+NOT_NEWS_LABELS = tuple(_VOCABULARY["not_news_labels"])
+ABOUT_HEADINGS = tuple(_VOCABULARY["about_headings"])
+READ_MORE_LABELS = tuple(_VOCABULARY["read_more_labels"])
+NEXT_LABELS = tuple(_VOCABULARY["next_labels"])
+DOC_FIELD_LABELS = tuple(_VOCABULARY["document_field_labels"])
+CITATION_WORDS = tuple(_VOCABULARY["citation_words"])
 PAGER_URL = re.compile(r"([?&](page|Page|p|pg|trang|pageindex|PageIndex|_page|currentpage)=\d+)|"
                        r"(/page-\d+)|(_cur=\d+)|(/currentpage/\d+)|(/page/\d+)|(/trang-\d+)", re.I)
 PAGER_CONTAINER = re.compile(r"pag|phantrang|phan-trang|pager|paging", re.I)
@@ -478,11 +478,26 @@ def _lines_before(block, levels: int = 4) -> list[str]:
     return before
 
 
+_CITATION = re.compile(r"(\b(" + "|".join(re.escape(w) for w in CITATION_WORDS) + r")\b[^.;]{0,60}|"
+                       r"\d+/[a-z0-9đ]+(-[a-z0-9đ]+)*\s*,?\s*)ngay\s*$")
+
+
+def _news_dates(text: str) -> bool:
+    """Is there a date in `text` that is not a cited document's date ("Quyết định số 112/QĐ-UB
+    ngày 20/01/1997" dates the decision, not the news)?"""
+    for m in DATE_RE.finditer(text):
+        before = fold(text[max(0, m.start() - 90):m.start()])
+        if not _CITATION.search(before):
+            return True
+    return False
+
+
 def _prose_date(block) -> bool:
-    """A date anywhere in the main block's first or last 400 characters (weaker than a date line:
-    an article whose CMS shows no date line usually dates its first sentence)."""
+    """A date in the main block's first or last 400 characters that no cited document owns
+    (weaker than a date line: an article whose CMS shows no date line usually dates its first
+    sentence: "Sáng ngày 27/5/2021", "Trong hai ngày 28 và 29/6/2024")."""
     text = _text_wo_links(block)
-    return DATE_RE.search(text[:400]) is not None or DATE_RE.search(text[-400:]) is not None
+    return _news_dates(text[:400]) or _news_dates(text[-400:])
 
 
 def _non_news_heading(root, block, site_title: str | None = None) -> bool:
@@ -494,7 +509,7 @@ def _non_news_heading(root, block, site_title: str | None = None) -> bool:
     heads += [ln for ln in _lines_before(block)[-6:] if len(ln) <= 80]
     for head in heads:
         label = fold(head)
-        if any(label == w or label.startswith(w + " ") for w in NOT_NEWS_LABELS):
+        if any(label == w or label.startswith(w + " ") for w in NOT_NEWS_LABELS + ABOUT_HEADINGS):
             return True
     return False
 
@@ -723,9 +738,6 @@ def page_title(root) -> str:
 
 
 # -- page classification ----------------------------------------------------------------------------
-DOC_FIELD_LABELS = ("so ky hieu", "so hieu", "ky hieu", "ngay ban hanh", "trich yeu", "co quan ban hanh",
-                    "nguoi ky", "loai van ban", "ngay hieu luc", "ngay co hieu luc", "linh vuc",
-                    "tep dinh kem", "file dinh kem", "tai ve")
 _LOGIN = re.compile(r"dang nhap|mat khau|login|password", re.I)
 DOMINANT_SHARE = 0.6       # one run of prose holds this share of the main block's prose
 

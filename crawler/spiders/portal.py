@@ -82,6 +82,7 @@ class PortalSpider(scrapy.Spider):
         self.postbacks_done: set[tuple[str, str]] = set()
         self.requested = 0
         self.titles = discovery.SiteTitles()
+        self.links: dict[str, dict] = {}   # canonical URL -> the best link seen to it (note_link)
 
     # -- identity --------------------------------------------------------------------------------
     def site_record(self) -> dict:
@@ -161,9 +162,30 @@ class PortalSpider(scrapy.Spider):
         """What the crawl knew about an article page: the label of the link that led to it
         (`link_text`), whether that link was an item of a listing (`from_listing`), and the
         `<title>` text repeated across the site's pages (`site_title`, None while none repeats)."""
-        link = response.meta.get("link") or {}
+        link = self.link_to(response)
         return {"link_text": link.get("link_text") or None, "from_listing": bool(link.get("from_listing")),
                 "site_title": self.titles.site_title()}
+
+    def note_link(self, url: str, info: dict) -> None:
+        """Remember what a link to `url` said (label, listing item, shared URL shape). Of several
+        links to one page, a listing item's wins over a menu's or a sidebar's, and a title-like
+        label over a shorter one: the article is requested once, but read with the best link."""
+        old = self.links.get(url)
+        if old is None or (info.get("from_listing") and not old.get("from_listing")):
+            self.links[url] = dict(info)
+            return
+        if info.get("from_listing") == old.get("from_listing"):
+            label = discovery.best_label([old.get("link_text") or "", info.get("link_text") or ""])
+            old["link_text"] = label
+
+    def link_to(self, response: Response) -> dict:
+        """The best link seen to the page of `response` ({} when none: a start page)."""
+        request_url = response.request.url if response.request is not None else response.url
+        for url in (request_url, response.url):
+            info = self.links.get(discovery.canonical_url(url, self.config.drop_params if self.config else ()))
+            if info is not None:
+                return info
+        return {}
 
     def note_item_kind(self, kind: str) -> None:
         """Count what an item link (a link followed as a likely article) turned out to be."""
@@ -202,6 +224,7 @@ class PortalSpider(scrapy.Spider):
         for url in hrefs:
             if not self.config.is_on_site(url) or not self.config.is_article(url) or discovery.is_asset(url):
                 continue
+            self.note_link(url, {"link_text": discovery.best_label(labels[url]), "from_listing": True})
             if url in self.seen_articles:
                 continue
             self.seen_articles.add(url)
@@ -209,9 +232,7 @@ class PortalSpider(scrapy.Spider):
             if url in self.known:
                 self.crawler.stats.inc_value("cchc/skipped_known")
                 continue
-            yield self._request(url, self.parse_article, role="article", priority=1,
-                                meta={"link": {"link_text": discovery.best_label(labels[url]),
-                                               "from_listing": True}})
+            yield self._request(url, self.parse_article, role="article", priority=1)
         yield from self._next_listing_page(response, new)
 
     def _next_listing_page(self, response: Response, new_links: int) -> Iterable[Any]:
@@ -256,7 +277,7 @@ class PortalSpider(scrapy.Spider):
         ok = response.status < 400 and is_html(response)
         if ok:
             self.note_title(response)
-            link = response.meta.get("link") or {}
+            link = self.link_to(response)
             verdict = discovery.classify(response.body, response.url,
                                          {**link, "site_title": self.titles.site_title()})
             self.note_item_kind(verdict.kind)
@@ -270,7 +291,7 @@ class PortalSpider(scrapy.Spider):
             yield self.page_item(response, "other")
             return
         self.note_title(response)
-        link = response.meta.get("link") or {}
+        link = self.link_to(response)
         verdict = discovery.classify(response.body, response.url, {**link, "site_title": self.titles.site_title()})
         kind = verdict.kind
         if role in ("start", "section", "page") and kind == "article" and not discovery.looks_like_article_url(response.url):
@@ -306,6 +327,9 @@ class PortalSpider(scrapy.Spider):
         labels = discovery.link_labels(root, response.url)
         listing = discovery.listing_items(root, response.url, min_items=1) if kind == "listing" else None
         for url in candidates:
+            from_listing = listing is not None and url in listing.urls
+            self.note_link(url, {"link_text": labels.get(url, ""), "from_listing": from_listing,
+                                 "shared_shape": from_listing and discovery.shares_shape(url, listing.urls)})
             if url in self.seen_articles or url in self.listing_pages:
                 continue
             self.seen_articles.add(url)
@@ -313,11 +337,8 @@ class PortalSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("cchc/skipped_known")
                 continue
             if self.requested < max_pages:
-                from_listing = listing is not None and url in listing.urls
-                link = {"link_text": labels.get(url, ""), "from_listing": from_listing,
-                        "shared_shape": from_listing and discovery.shares_shape(url, listing.urls)}
                 yield self._request(url, self.parse_generic, role="article", priority=1,
-                                    meta={"depth_g": depth + 1, "link": link})
+                                    meta={"depth_g": depth + 1})
         # 3. further pages of this listing
         if role == "start" and not discovery.pagination_links(root, response.url):
             return
