@@ -600,12 +600,34 @@ def _item_candidates(root, page_url: str) -> list[tuple[Link, str]]:
     return out
 
 
-def item_clusters(root, page_url: str) -> list[Cluster]:
-    """Candidate item links grouped by their list container, largest group first.
+MIN_TEASER = 40   # characters of non-link text that make an item a teaser (title + summary)
+
+
+def teaser_count(cluster: Cluster) -> int:
+    """How many of the cluster's items carry a summary beside their link (a listing's teasers;
+    menus, sidebars and related lists are bare links)."""
+    return sum(1 for item in cluster.items.values()
+               if isinstance(getattr(item, "tag", None), str) and item.tag != "a"
+               and len(_text_wo_links(item)) >= MIN_TEASER)
+
+
+def is_site_wide(urls: list[str], site_lists) -> bool:
+    """Is this list one of the site's repeated lists (the same links on most pages: a sidebar)?"""
+    here = set(urls)
+    for other in site_lists or ():
+        if len(here & other) >= 0.6 * len(here | other):
+            return True
+    return False
+
+
+def item_clusters(root, page_url: str, site_lists=None) -> list[Cluster]:
+    """Candidate item links grouped by their list container, main list first.
 
     A link's item is its highest ancestor that holds no other candidate URL (an <li>, a <tr>, a
     teaser <div>, or the <a> itself in a flat list); the item's parent is the container. Several
-    links to one URL (picture, title, "Xem thêm") count once."""
+    links to one URL (picture, title, "Xem thêm") count once. Lists repeated across the site
+    (`site_lists`: URL sets seen on most of its pages, see `SiteLists`) are chrome and left out.
+    Lists of teasers rank before bare link lists, then larger lists before smaller."""
     candidates = _item_candidates(root, page_url)
     under: dict[object, set[str]] = {}
     for link, url in candidates:
@@ -629,18 +651,46 @@ def item_clusters(root, page_url: str) -> list[Cluster]:
             cluster.items[url] = item
         cluster.labels.setdefault(url, [])  # type: ignore[arg-type]
         cluster.labels[url].append(link.text)  # type: ignore[union-attr]
-    clusters = [groups[k] for k in order]
+    clusters = [groups[k] for k in order if not (site_lists and is_site_wide(groups[k].urls, site_lists))]
     for cluster in clusters:
         cluster.labels = {u: best_label(ts) for u, ts in cluster.labels.items()}  # type: ignore[arg-type]
-    clusters.sort(key=lambda c: (len(c.urls), sum(len(t) for t in c.labels.values())), reverse=True)
+    clusters.sort(key=lambda c: (teaser_count(c) * 2 >= len(c.urls) >= 2, len(c.urls),
+                                 sum(len(t) for t in c.labels.values())), reverse=True)
     return clusters
 
 
-def listing_items(root, page_url: str, min_items: int = MIN_LISTING_ITEMS) -> Cluster | None:
-    """The page's main list of items (its largest cluster, with a lone featured item in a wrapper
+class SiteLists:
+    """The link lists seen across one site's pages. A list (its set of item URLs) found on at least
+    half of the pages, and on three or more, is the site's chrome (a sidebar column, a "most read"
+    box, a menu of long labels), however its container is named."""
+
+    MIN_PAGES = 3
+
+    def __init__(self) -> None:
+        self.pages = 0
+        self.counts: dict[frozenset, int] = {}
+
+    def add(self, root, page_url: str) -> None:
+        """Count the lists of one page."""
+        self.pages += 1
+        try:
+            clusters = item_clusters(root, page_url)
+        except Exception:  # a page that cannot be read adds no list
+            return
+        for sig in {frozenset(c.urls) for c in clusters if len(c.urls) >= MIN_LISTING_ITEMS}:
+            self.counts[sig] = self.counts.get(sig, 0) + 1
+
+    def repeated(self) -> set[frozenset]:
+        """The URL sets of the site's repeated lists so far."""
+        need = max(self.MIN_PAGES, (self.pages + 1) // 2)
+        return {sig for sig, n in self.counts.items() if n >= need}
+
+
+def listing_items(root, page_url: str, min_items: int = MIN_LISTING_ITEMS, site_lists=None) -> Cluster | None:
+    """The page's main list of items (its first cluster, with a lone featured item in a wrapper
     just above it), or None when no cluster has `min_items` items. Related-news, "most read"
-    and menu lists elsewhere on the page are not part of it."""
-    clusters = item_clusters(root, page_url)
+    and menu lists elsewhere on the page, and the site's repeated lists, are not part of it."""
+    clusters = item_clusters(root, page_url, site_lists)
     if not clusters or len(clusters[0].urls) < min_items:
         return None
     main = clusters[0]
@@ -840,8 +890,10 @@ def classify(body: bytes | str, url: str, context: dict | None = None) -> PageVe
     400 characters, or what the crawl knew (`context`): the page was reached as an item of a listing
     (`from_listing`) whose URL shape it shares (`shared_shape`, default true), through a link whose
     title-like label (`link_text`) is written on the page.
-    Listing: no such text, and a list of MIN_LISTING_ITEMS or more item links outside chrome
-    (menus, footers, related and most-read lists); a long first teaser does not make an article.
+    Listing: no such text, and a list of MIN_LISTING_ITEMS or more item links (two will do when
+    they are teasers: title and summary) outside chrome (menus, footers, related and most-read
+    lists, and the lists the site repeats on most pages, `site_lists`); a long first teaser does not
+    make an article.
     Never raises: unparseable input is "other"."""
     try:
         return _classify(body, url, _context(context))
@@ -858,8 +910,11 @@ def _classify(body: bytes | str, url: str, ctx: dict) -> PageVerdict:
     for bad in root.xpath("//script|//style|//noscript"):
         bad.drop_tree()
     block, n = main_block(root)
-    cluster = listing_items(root, url)
+    cluster = listing_items(root, url, min_items=2, site_lists=ctx.get("site_lists"))
     n_items = len(cluster.urls) if cluster is not None else 0
+    teasers = cluster is not None and teaser_count(cluster) * 2 >= n_items
+    if cluster is not None and n_items < MIN_LISTING_ITEMS and not teasers:
+        cluster, n_items = None, 0  # two bare links are no list
     teaser = block is not None and cluster is not None and _is_teaser(block, cluster)
     long_text = block is not None and not teaser and _dominant_text(block, n)
     has_date = block is not None and _date_near(block)
@@ -879,8 +934,8 @@ def _classify(body: bytes | str, url: str, ctx: dict) -> PageVerdict:
                 return PageVerdict("article", n, False, n_items,
                                    "long undated text reached as a listing item under its title")
         return PageVerdict("other", n, has_date, n_items, "long text, not news")
-    if n_items >= MIN_LISTING_ITEMS:
-        why = "a list of teasers" if teaser else f"{n_items} item links outside chrome"
+    if n_items >= MIN_LISTING_ITEMS or (teasers and n_items >= 2):
+        why = f"{n_items} teasers" if teasers else f"{n_items} item links outside chrome"
         return PageVerdict("listing", n, has_date, n_items, why)
     return PageVerdict("other", n, has_date, n_items, "no long text, few item links")
 

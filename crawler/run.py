@@ -92,7 +92,7 @@ def _report(sites: dict[str, dict], messages: list[str]) -> dict:
 # -- crawl health -----------------------------------------------------------------------------------
 MIN_BODY_CHARS = 200          # an article body shorter than this is no body
 REPEATED_TITLE_SHARE = 0.2    # warn when this share of a site's articles share their title with another
-ITEM_AS_LISTING_SHARE = 0.2   # warn when this share of item links came out as listings
+ITEM_AS_LISTING_SHARE = 0.1   # warn when this share of item links came out as listings
 MISSING_FIELD_SHARE = 0.5     # warn when more than this share of articles lack a date (or a body)
 
 

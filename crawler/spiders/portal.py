@@ -82,6 +82,7 @@ class PortalSpider(scrapy.Spider):
         self.postbacks_done: set[tuple[str, str]] = set()
         self.requested = 0
         self.titles = discovery.SiteTitles()
+        self.lists = discovery.SiteLists()
         self.links: dict[str, dict] = {}   # canonical URL -> the best link seen to it (note_link)
 
     # -- identity --------------------------------------------------------------------------------
@@ -152,11 +153,19 @@ class PortalSpider(scrapy.Spider):
         return item
 
     def note_title(self, response: Response) -> None:
-        """Count the page's `<title>` among the site's (for the site's repeated title)."""
+        """Count the page's `<title>` among the site's (for the site's repeated title), and its link
+        lists among the site's (for the site's repeated lists: sidebars, whatever their names)."""
         try:
-            self.titles.add(discovery.page_title(response.selector.root))
+            root = response.selector.root
         except (AttributeError, ValueError):  # not a text response
             self.titles.add(None)
+            return
+        self.titles.add(discovery.page_title(root))
+        self.lists.add(root, response.url)
+
+    def site_context(self) -> dict:
+        """What the crawl has learnt of the site so far: its repeated `<title>` and link lists."""
+        return {"site_title": self.titles.site_title(), "site_lists": self.lists.repeated()}
 
     def article_context(self, response: Response) -> dict:
         """What the crawl knew about an article page: the label of the link that led to it
@@ -172,19 +181,27 @@ class PortalSpider(scrapy.Spider):
         label over a shorter one: the article is requested once, but read with the best link."""
         old = self.links.get(url)
         if old is None or (info.get("from_listing") and not old.get("from_listing")):
-            self.links[url] = dict(info)
+            self.links[url] = {**info, "lists": list(info.get("lists") or [])}
             return
         if info.get("from_listing") == old.get("from_listing"):
-            label = discovery.best_label([old.get("link_text") or "", info.get("link_text") or ""])
-            old["link_text"] = label
+            old["link_text"] = discovery.best_label([old.get("link_text") or "", info.get("link_text") or ""])
+            old["lists"] = old.get("lists", []) + list(info.get("lists") or [])
 
     def link_to(self, response: Response) -> dict:
-        """The best link seen to the page of `response` ({} when none: a start page)."""
+        """The best link seen to the page of `response` ({} when none: a start page). A listing item
+        counts as one only while its list is not one the site repeats on most pages (a sidebar
+        taken for a listing before the crawl had seen enough pages to know)."""
         request_url = response.request.url if response.request is not None else response.url
         for url in (request_url, response.url):
             info = self.links.get(discovery.canonical_url(url, self.config.drop_params if self.config else ()))
-            if info is not None:
-                return info
+            if info is None:
+                continue
+            lists = info.get("lists") or []
+            if info.get("from_listing") and lists:
+                repeated = self.lists.repeated()
+                if all(discovery.is_site_wide(list(sig), repeated) for sig in lists):
+                    return {**info, "from_listing": False, "shared_shape": False}
+            return info
         return {}
 
     def note_item_kind(self, kind: str) -> None:
@@ -278,8 +295,7 @@ class PortalSpider(scrapy.Spider):
         if ok:
             self.note_title(response)
             link = self.link_to(response)
-            verdict = discovery.classify(response.body, response.url,
-                                         {**link, "site_title": self.titles.site_title()})
+            verdict = discovery.classify(response.body, response.url, {**link, **self.site_context()})
             self.note_item_kind(verdict.kind)
         yield self.page_item(response, "article" if ok else "other")
 
@@ -292,7 +308,7 @@ class PortalSpider(scrapy.Spider):
             return
         self.note_title(response)
         link = self.link_to(response)
-        verdict = discovery.classify(response.body, response.url, {**link, "site_title": self.titles.site_title()})
+        verdict = discovery.classify(response.body, response.url, {**link, **self.site_context()})
         kind = verdict.kind
         if role in ("start", "section", "page") and kind == "article" and not discovery.looks_like_article_url(response.url):
             kind = "listing" if verdict.title_links >= discovery.MIN_LISTING_ITEMS else "other"
@@ -325,11 +341,15 @@ class PortalSpider(scrapy.Spider):
             candidates += [u for u in discovery.item_links(root, response.url, pattern=self.config.article_url)
                            if u not in candidates]
         labels = discovery.link_labels(root, response.url)
-        listing = discovery.listing_items(root, response.url, min_items=1) if kind == "listing" else None
+        listing = (discovery.listing_items(root, response.url, min_items=1, site_lists=self.lists.repeated())
+                   if kind == "listing" else None)
+        if listing is not None and role == "start" and discovery.teaser_count(listing) * 2 < len(listing.urls):
+            listing = None  # a home page's bare link lists are as likely sidebars as news
         for url in candidates:
             from_listing = listing is not None and url in listing.urls
             self.note_link(url, {"link_text": labels.get(url, ""), "from_listing": from_listing,
-                                 "shared_shape": from_listing and discovery.shares_shape(url, listing.urls)})
+                                 "shared_shape": from_listing and discovery.shares_shape(url, listing.urls),
+                                 "lists": [frozenset(listing.urls)] if from_listing else []})
             if url in self.seen_articles or url in self.listing_pages:
                 continue
             self.seen_articles.add(url)
