@@ -158,3 +158,35 @@ def test_classify_never_raises(junk):
     assert verdict.kind in ("article", "listing", "other")
     assert discovery.classify(body(LISTING), "http://h/", {"link_text": junk if isinstance(junk, str) else None,
                                                             "site_lists": "nonsense"}).kind in ("listing", "other")
+
+
+def test_site_title_is_the_title_most_pages_repeat():
+    titles = discovery.SiteTitles()
+    for path in ROUTES["routes"]:
+        titles.add(discovery.page_title(discovery.parse_page(body(path))))
+    assert titles.site_title() == "Sở Nội vụ tỉnh Lai Châu"
+    varied = discovery.SiteTitles()
+    for t in ["Hội nghị tập huấn | Sở Nội vụ Hà Nam", "Tin tức | Sở Nội vụ Hà Nam", "Liên hệ - Sở Nội vụ Hà Nam",
+              "Bồi dưỡng công chức | Sở Nội vụ Hà Nam"]:
+        varied.add(t)
+    assert varied.site_title() == "Sở Nội vụ Hà Nam"
+    distinct = discovery.SiteTitles()
+    for t in ["Hội nghị tập huấn cải cách hành chính", "Bồi dưỡng công chức cấp xã", None]:
+        distinct.add(t)
+    assert distinct.site_title() is None
+
+
+@pytest.mark.e2e
+def test_the_extractor_receives_the_crawl_context(tmp_path, stub_extractor):
+    db = tmp_path / "archive.db"
+    with serve() as base:
+        report = crawl(db, start_urls={"lienviet": base + "/"}, timeout=120,
+                       settings={**FAST, "CCHC_EXTRACTOR": "context_extract:extract_html"})
+    assert report["sites"]["lienviet"]["status"] == "ok", report
+    got = dict(db_rows(db, "SELECT url, title FROM articles"))
+    assert len(got) == len(TRUTH["articles"])
+    for a in TRUTH["articles"]:
+        link_text, from_listing, site_title = got[base + a["url"]].split(" | ")
+        assert (link_text, from_listing) == (a["title"], "True")
+        assert site_title in ("Sở Nội vụ tỉnh Lai Châu", "None")  # known once two pages repeat it
+    assert any(t.endswith("| Sở Nội vụ tỉnh Lai Châu") for t in got.values())
