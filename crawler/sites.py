@@ -100,9 +100,7 @@ class SiteConfig:
     @property
     def province_now(self) -> str | None:
         """The provincial unit the site's province belongs to since 1 July 2025."""
-        from cchc.provinces import province_now
-
-        return province_now(self.province)
+        return _province_now(self.province)
 
     @property
     def legacy(self) -> bool:
@@ -343,6 +341,15 @@ def _pagination(raw: Any, fail) -> Pagination:
                       max_pages=max_pages)
 
 
+def _province_now(province: str) -> str | None:
+    """The 1 July 2025 mapping (the store package owns it; older trees kept it in cchc)."""
+    try:
+        from store.provinces import province_now
+    except ImportError:
+        from cchc.provinces import province_now
+    return province_now(province)
+
+
 def _raiser(source: str):
     return lambda msg: SiteConfigError(f"{source}: {msg}")
 
@@ -383,14 +390,12 @@ class CrawlPlan:
 def crawl_plans() -> list[CrawlPlan]:
     """One plan per site config, then one per provincial unit that no config covers (the generic
     mode from the province portal), ordered by unit as the 34 units are listed."""
-    from cchc.provinces import province_now
-
     portals = province_portals()
     order = {row["unit"]: i for i, row in enumerate(portals)}
     plans = []
     covered = set()
     for site in all_sites():
-        unit = province_now(site.province) or site.province
+        unit = _province_now(site.province) or site.province
         covered.add(unit)
         if site.plan == "generic":
             how = f"generic mode from {site.generic_start()}"
