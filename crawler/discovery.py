@@ -792,10 +792,25 @@ _LOGIN = re.compile(r"dang nhap|mat khau|login|password", re.I)
 DOMINANT_SHARE = 0.6       # one run of prose holds this share of the main block's prose
 
 
+_LINK_BLOCKS = {"p", "div", "li", "td", "th", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+                "article", "header", "blockquote", "tr"}
+
+
+def _standalone(a, stop) -> bool:
+    """Does the link stand alone in its own block (a listing item's title: the block holds little
+    besides it), rather than sit inside a sentence (an inline link in an article's prose)?"""
+    node = a.getparent()
+    while node is not None and node is not stop and (not isinstance(node.tag, str) or node.tag not in _LINK_BLOCKS):
+        node = node.getparent()
+    if node is None:
+        return True
+    return len(_text_wo_links(node)) <= 20
+
+
 def _prose_runs(block) -> tuple[list[int], int]:
-    """Characters of non-link text in `block` between consecutive title-length links (runs), and
+    """Characters of text in `block` between consecutive stand-alone title-length links (runs), and
     how many such links split them. A listing's teasers make many short runs; an article is one
-    dominant run, whatever related list follows it."""
+    dominant run, whatever related list follows it; a link inside a sentence splits nothing."""
     runs = [0]
     splits = 0
 
@@ -804,9 +819,12 @@ def _prose_runs(block) -> tuple[list[int], int]:
         if not isinstance(n.tag, str) or n.tag in ("script", "style", "noscript"):
             return
         if n.tag == "a":
-            if len(re.sub(r"\s+", " ", n.text_content() or "").strip()) >= MIN_TITLE_LABEL:
+            label = re.sub(r"\s+", " ", n.text_content() or "").strip()
+            if len(label) >= MIN_TITLE_LABEL and _standalone(n, block):
                 runs.append(0)
                 splits += 1
+            else:
+                runs[-1] += len(label) if len(label) >= MIN_TITLE_LABEL else 0
             return
         runs[-1] += len((n.text or "").strip())
         for child in n:
