@@ -243,3 +243,20 @@ def test_fixture_links_resolve(site):
             href = html.unescape(href)
             if href.startswith("/") and not href.endswith((".pdf", ".css")):
                 assert href in table, (entry["file"], href)
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_fixture_truth_is_on_its_pages(site):
+    """Each truth record is what its page shows: title, lead and caption present, the shown date when
+    there is one, an author that is a byline and not a source credit (conventions.md)."""
+    routes, truth = load(site)
+    table = routes["routes"]
+    for a in truth["articles"]:
+        page = html.unescape((FIXTURES / site / table[a["url"]]["file"]).read_text(encoding="utf-8"))
+        for field in ("title", "lead", "caption"):
+            assert a[field] in page, (a["url"], field)
+        if a["published_date"]:
+            y, m, d = a["published_date"].split("-")
+            assert re.search(rf"\b0?{int(d)}(/0?{int(m)}/| {int(m)} | Tháng {int(m)} ){y}\b", page), a["url"]
+        if a["author"]:
+            assert a["author"] in page and not a["author"].startswith(("Nguồn", "Theo")), a["url"]
