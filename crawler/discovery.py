@@ -51,6 +51,7 @@ DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*((?:19|2
 POSTBACK = re.compile(r"__doPostBack\(\s*'([^']*)'\s*,\s*'([^']*)'\s*\)")
 
 MIN_ARTICLE_TEXT = 400     # characters of prose in the main block
+MIN_SHORT_ARTICLE = 250    # … or this many under a title line and a date line (a short news item)
 MIN_TITLE_LABEL = 25       # characters of a link label that reads like an article title
 MIN_TITLE_WORDS = 5
 MAX_SECTION_LABEL = 40     # a menu label found by its URL alone is no longer than this
@@ -492,11 +493,11 @@ def _news_dates(text: str) -> bool:
     return False
 
 
-def _prose_date(block) -> bool:
-    """A date in the main block's first or last 400 characters that no cited document owns
-    (weaker than a date line: an article whose CMS shows no date line usually dates its first
-    sentence: "Sáng ngày 27/5/2021", "Trong hai ngày 28 và 29/6/2024")."""
-    text = _text_wo_links(block)
+def _prose_date(block, lead: str = "") -> bool:
+    """A date in the first or last 400 characters of the text (the lead, then the main block) that
+    no cited document owns (weaker than a date line: an article whose CMS shows no date line
+    usually dates its first sentence: "Sáng ngày 27/5/2021", "Trong hai ngày 28 và 29/6/2024")."""
+    text = (lead + " " + _text_wo_links(block)).strip()
     return _news_dates(text[:400]) or _news_dates(text[-400:])
 
 
@@ -797,12 +798,12 @@ _LINK_BLOCKS = {"p", "div", "li", "td", "th", "dd", "dt", "h1", "h2", "h3", "h4"
 
 
 def _standalone(a, stop) -> bool:
-    """Does the link stand alone in its own block (a listing item's title: the block holds little
-    besides it), rather than sit inside a sentence (an inline link in an article's prose)?"""
+    """Does the link stand alone (a listing item's title), rather than sit inside a paragraph of
+    prose (an inline link in an article)? Inline links live in <p>s that hold more than them."""
     node = a.getparent()
     while node is not None and node is not stop and (not isinstance(node.tag, str) or node.tag not in _LINK_BLOCKS):
         node = node.getparent()
-    if node is None:
+    if node is None or node.tag not in ("p", "blockquote", "dd"):  # items put titles in li, div, h3, td …
         return True
     return len(_text_wo_links(node)) <= 20
 
@@ -835,17 +836,35 @@ def _prose_runs(block) -> tuple[list[int], int]:
     return runs, splits
 
 
-def _dominant_text(block, own_prose: int) -> bool:
-    """Is the block one long text rather than a run of teasers? One run of prose of at least
-    MIN_ARTICLE_TEXT characters that holds DOMINANT_SHARE of the block's prose (or the block is
-    split by at most one title-length link)."""
-    if own_prose < MIN_ARTICLE_TEXT:
-        return False
+def _headed_and_dated(block) -> bool:
+    """Does the text open like a news item: a title-like line (not a link) and a date line among
+    the last lines before the block or its first lines?"""
+    inside, _ = _lines(block)
+    head = _lines_before(block)[-4:] + inside[:3]
+    return any(is_date_line(ln) for ln in head) and any(is_title_label(ln) and not is_date_line(ln)
+                                                           and len(ln) <= 200 for ln in head)
+
+
+def _dominant_text(block, own_prose: int, lead: int = 0, minimum: int = MIN_ARTICLE_TEXT) -> bool:
+    """Is the block one long text rather than a run of teasers? One run of prose (with the lead
+    that precedes the block, `lead` characters) of at least MIN_ARTICLE_TEXT characters that holds
+    DOMINANT_SHARE of the block's prose (or the block is split by at most one title-length link)."""
     runs, splits = _prose_runs(block)
     biggest, total = max(runs), sum(runs)
-    if biggest < MIN_ARTICLE_TEXT * 0.75:
-        return False
+    if max(own_prose, biggest) + lead < minimum or biggest + lead < minimum * 0.75:
+        return False  # (own prose misses paragraphs nested one block deeper; the run counts them)
     return splits <= 1 or biggest >= DOMINANT_SHARE * total
+
+
+def _lead_lines(block) -> list[str]:
+    """The article's lead when it sits in a block of its own just before the main block (a
+    "sapo"): the long prose lines right before it, back to the first short or date line."""
+    lead: list[str] = []
+    for line in reversed(_lines_before(block)[-3:]):
+        if len(line) < 80 or is_date_line(line) or line.endswith(("...", "…")):  # a cut teaser is no lead
+            break
+        lead.insert(0, line)
+    return lead
 
 
 def _is_teaser(block, cluster: Cluster) -> bool:
@@ -933,8 +952,13 @@ def _classify(body: bytes | str, url: str, ctx: dict) -> PageVerdict:
     teasers = cluster is not None and teaser_count(cluster) * 2 >= n_items
     if cluster is not None and n_items < MIN_LISTING_ITEMS and not teasers:
         cluster, n_items = None, 0  # two bare links are no list
-    teaser = block is not None and cluster is not None and _is_teaser(block, cluster)
-    long_text = block is not None and not teaser and _dominant_text(block, n)
+    teaser = block is not None and any(_is_teaser(block, c) for c in item_clusters(root, url, ctx.get("site_lists"))
+                                       if len(c.urls) >= 2)
+    lead = " ".join(_lead_lines(block)) if block is not None and not teaser else ""
+    long_text = block is not None and not teaser and (
+        _dominant_text(block, n, len(lead))
+        or (_dominant_text(block, n, len(lead), MIN_SHORT_ARTICLE) and _headed_and_dated(block)))
+    n += len(lead)
     has_date = block is not None and _date_near(block)
     if long_text:
         if _has_form_fields(block) or _is_login(block):
@@ -944,7 +968,7 @@ def _classify(body: bytes | str, url: str, ctx: dict) -> PageVerdict:
         if has_date:
             return PageVerdict("article", n, True, n_items, "long dated main text")
         if not _non_news_heading(root, block, ctx.get("site_title")):
-            if _prose_date(block):
+            if _prose_date(block, lead):
                 return PageVerdict("article", n, True, n_items, "long text, dated first/last sentence")
             label = ctx.get("link_text") or ""
             if (ctx.get("from_listing") and ctx.get("shared_shape", True) and is_title_label(label)

@@ -84,6 +84,7 @@ class PortalSpider(scrapy.Spider):
         self.titles = discovery.SiteTitles()
         self.lists = discovery.SiteLists()
         self.links: dict[str, dict] = {}   # canonical URL -> the best link seen to it (note_link)
+        self.undecided: set[str] = set()   # long-text item pages read before a listing named them
 
     # -- identity --------------------------------------------------------------------------------
     def site_record(self) -> dict:
@@ -123,11 +124,13 @@ class PortalSpider(scrapy.Spider):
         else:
             yield self._request(self.start_urls_[0], self.parse_generic, role="start", meta={"depth_g": 0})
 
-    def _request(self, url: str, callback, role: str, meta: dict | None = None, priority: int = 0) -> Request:
+    def _request(self, url: str, callback, role: str, meta: dict | None = None, priority: int = 0,
+                 again: bool = False) -> Request:
         self.requested += 1
-        # start pages are always fetched, even when a resumed JOBDIR has seen them before
+        # start pages are always fetched, even when a resumed JOBDIR has seen them before; `again`
+        # re-reads a page the crawl has since learnt more about
         return Request(url, callback=callback, errback=self.on_error, priority=priority,
-                       dont_filter=(role == "start"), meta={"role": role, **(meta or {})})
+                       dont_filter=(role == "start" or again), meta={"role": role, **(meta or {})})
 
     # -- items -----------------------------------------------------------------------------------
     def page_item(self, response: Response, kind: str) -> dict:
@@ -316,6 +319,9 @@ class PortalSpider(scrapy.Spider):
             kind = "listing"
         if role == "article":
             self.note_item_kind(kind)
+            if kind == "other" and verdict.text_len >= discovery.MIN_SHORT_ARTICLE and not link.get("from_listing"):
+                # long text read before any listing was seen to list it: decide again if one does
+                self.undecided.add(discovery.canonical_url(response.url))
         yield self.page_item(response, kind)
         if kind == "article":
             return
@@ -350,6 +356,11 @@ class PortalSpider(scrapy.Spider):
             self.note_link(url, {"link_text": labels.get(url, ""), "from_listing": from_listing,
                                  "shared_shape": from_listing and discovery.shares_shape(url, listing.urls),
                                  "lists": [frozenset(listing.urls)] if from_listing else []})
+            if from_listing and url in self.undecided and self.requested < max_pages:
+                self.undecided.discard(url)  # read before this listing named it: read it again, once
+                self.crawler.stats.inc_value("cchc/reread")
+                yield self._request(url, self.parse_generic, role="article", priority=1, again=True,
+                                    meta={"depth_g": depth + 1})
             if url in self.seen_articles or url in self.listing_pages:
                 continue
             self.seen_articles.add(url)
