@@ -2,8 +2,8 @@
 articles a crawl extracted and warns when titles repeat across articles, when item links come out
 as listings, and when most articles lack a date or a body.
 
-Two crawls of the Huế-style fixture portal (tests/fixtures/generic_layouts/hue) run in one child
-process with the real extractor: the generic mode, which gets the site right, and a config that is
+Two crawls of the Huế-style fixture portal (tests/fixtures/generic_layouts/hue), each into its own
+archive, with the real extractor: the generic mode, which gets the site right, and a config that is
 wrong in the ways an unverified config is wrong (its article pattern also matches the listing's
 own pages and the introduction pages; its title selector picks the sidebar's heading)."""
 from __future__ import annotations
@@ -31,18 +31,21 @@ def misconfigured(base: str) -> dict:
 
 @pytest.fixture(scope="module")
 def crawls(tmp_path_factory):
-    db = tmp_path_factory.mktemp("health") / "archive.db"
-    with contextlib.ExitStack() as stack:
-        good_base, _ = stack.enter_context(serve("hue"))
-        bad_base, _ = stack.enter_context(serve("hue"))
-        report = crawl(db, sites=[from_dict(misconfigured(bad_base))],
-                       start_urls={"hue": good_base + load("hue")[0]["start"]}, settings=FAST,
-                       log_file=db.with_suffix(".log"), timeout=120)
-    return db, report
+    """Two archives (the store links identical pages across sites, so the two crawls of one portal
+    are kept apart); returns (db of the correct crawl, db of the wrong one, merged report)."""
+    good_db = tmp_path_factory.mktemp("health_good") / "archive.db"
+    bad_db = tmp_path_factory.mktemp("health_bad") / "archive.db"
+    with serve("hue") as (base, _):
+        good = crawl(good_db, start_urls={"hue": base + load("hue")[0]["start"]}, settings=FAST,
+                     log_file=good_db.with_suffix(".log"), timeout=120)
+        bad = crawl(bad_db, sites=[from_dict(misconfigured(base))], settings=FAST,
+                    log_file=bad_db.with_suffix(".log"), timeout=120)
+    return {"hue": good_db, "hue_misconfigured": bad_db}, {"sites": {**good["sites"], **bad["sites"]}}
 
 
 def test_a_correct_crawl_has_full_coverage_and_no_warning(crawls):
-    db, report = crawls
+    dbs, report = crawls
+    db = dbs["hue"]
     site = report["sites"]["hue"]
     _, truth = load("hue")
     assert site["status"] == "ok", site
@@ -67,7 +70,8 @@ def test_a_wrong_config_is_reported(crawls):
 
 
 def test_coverage_is_counted_over_the_archive(crawls):
-    db, report = crawls
+    dbs, report = crawls
+    db = dbs["hue_misconfigured"]
     site = report["sites"]["hue_misconfigured"]
     rows = db_rows(db, "SELECT title, published_date, length(text) FROM articles WHERE site = 'hue_misconfigured'")
     assert site["coverage"]["articles"] == len(rows) == site["articles"]
@@ -76,7 +80,7 @@ def test_coverage_is_counted_over_the_archive(crawls):
 
 
 def test_missing_dates_and_bodies_are_warned(crawls):
-    db, _ = crawls
+    db = crawls[0]["hue"]
     rows = crawled_articles(db, "hue")
     assert rows and site_health(rows)["warnings"] == []
     undated = [{**r, "published_date": None} for r in rows]
