@@ -13,94 +13,44 @@ Public entry point: `find_officials(text, byline=None)`.
 """
 from __future__ import annotations
 
+import bisect
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from extract.normalize import canonical_tones, name_case, nfc, person_key, sentence_at, sentence_spans
+from extract.document import Document, as_document
+from extract.normalize import canonical_tones, name_case, nfc, person_key
 
 _log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------------
-# Lexicons (lower case; tone placement is canonicalised when they are loaded)
+# Lexicons: data files in extract/data/officials_*.txt (lower case, one phrase a line; tone placement
+# is canonicalised when they are loaded). The small structural sets below stay beside the rules.
 # ---------------------------------------------------------------------------------------------
+_DATA = Path(__file__).resolve().parent / "data"
 
-SURNAMES = """
-nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý lí đào đoàn đinh lâm mai
-trương hà cao lương tạ chu quách thái kiều triệu tô la lưu văn phùng vương nông lò y giáp khổng
-khúc kim lạc lại lã lục mạc mạch mẫn nghiêm ninh phí thân thạch tiêu tôn tống trịnh ưng vi bạch
-bế cù chẩu diệp doãn đàm đồng đường hàn hầu hứa kha khương khuất lăng lường lù mã nhâm phương
-sầm tào thào tiết trình tưởng vàng vừ quàng cầm sùng giàng mùa lầu ly ma bàn ksor rơ siu kpă byă
-niê âu ôn đậu đới tất ung
-"""
 
-# Positions; "phó …", "nguyên …" and "quyền …" variants are generated.
-TITLES = """
-giám đốc|tổng giám đốc|chủ tịch|bí thư|trưởng phòng|phó phòng|trưởng ban|chánh văn phòng|vụ trưởng
-|cục trưởng|chi cục trưởng|tổng cục trưởng|viện trưởng|hiệu trưởng|hiệu phó|thứ trưởng|bộ trưởng
-|chủ nhiệm|chánh thanh tra|chánh án|viện trưởng viện kiểm sát|trưởng khoa|trưởng bộ môn|trưởng đoàn
-|trưởng trạm|trưởng công an|tổng biên tập|chuyên viên cao cấp|chuyên viên chính|chuyên viên
-|giảng viên cao cấp|giảng viên chính|giảng viên|báo cáo viên|thanh tra viên|kiểm soát viên
-|nghiên cứu viên|tỉnh ủy viên|thành ủy viên|huyện ủy viên|ủy viên|thường trực|thư ký|trợ lý
-|kế toán trưởng|đại biểu quốc hội|đại tá|thượng tá|trung tá|thiếu tá|đại úy|thiếu tướng
-|trung tướng|thượng tướng|người phát ngôn|thủ trưởng|trưởng|chánh|phụ trách|nhà báo|luật sư
-|tổng bí thư|thủ tướng|phó thủ tướng|chủ tịch nước|tổ trưởng|tổ phó|kỹ sư|bác sĩ|trưởng nhóm
-|chuyên gia|cố vấn|điều phối viên|chỉ huy trưởng|chỉ huy phó|chính ủy|tham mưu trưởng
-"""
-# Military and police ranks. They open an address ("đồng chí Đại tá Nguyễn Văn A, Phó Chỉ huy trưởng …")
-# like an honorific; they are not the position, so a title that is only a rank is no title.
-RANKS = """
-đại tướng|thượng tướng|trung tướng|thiếu tướng|đại tá|thượng tá|trung tá|thiếu tá|đại úy|thượng úy
-|trung úy|thiếu úy
-"""
-# Generic heads of places and institutions that are often named after people ("Trường Chính trị
-# Nguyễn Văn Cừ", "Đường Nguyễn Văn Linh", "Bảo tàng Võ Thị Sáu"): the name that follows is not a person.
-INSTITUTIONS = """
-trường|học viện|đại học|đường|phố|quảng trường|bảo tàng|nhà văn hóa|cung văn hóa|nhà thi đấu|nhà hát
-|công viên|cầu|giải thưởng|quỹ|khu di tích|di tích|khu lưu niệm|nhà lưu niệm|tượng đài|đền|lăng|chùa
-|bệnh viện|thư viện|sân vận động|trung tâm văn hóa
-"""
+def _lexicon(name: str) -> str:
+    """The phrases of extract/data/officials_<name>.txt, one a line, comments dropped."""
+    lines = (_DATA / f"officials_{name}.txt").read_text(encoding="utf-8").splitlines()
+    return "\n".join(line.split("#", 1)[0].strip() for line in lines)
+
+
+SURNAMES = _lexicon("surnames")
+TITLES = _lexicon("positions")
+RANKS = _lexicon("ranks")
+INSTITUTIONS = _lexicon("institutions")
+UNIT_HEADS = _lexicon("unit_heads")
+UNIT_WORDS = _lexicon("unit_words")
+NOT_NAMES = _lexicon("not_names")
+PLACES = _lexicon("places")
+
+
 # Allowed right after "Name, " but too common to chain a title across a comma.
 WEAK_TITLES = "cán bộ|công chức|viên chức|đại diện|lãnh đạo|đại biểu|học viên|nhân viên"
 
-# Heads of unit names: a title may continue across a comma into one of these ("…, Bộ Nội vụ").
-UNIT_HEADS = """
-sở|bộ|vụ|cục|chi cục|tổng cục|ban|phòng|viện|học viện|trường|khoa|trung tâm|ubnd|hđnd|ủy ban
-|văn phòng|tỉnh ủy|thành ủy|huyện ủy|đảng ủy|quận ủy|thị ủy|hội đồng|đoàn|liên đoàn|mặt trận
-|công an|báo|đài|tỉnh|huyện|thành phố|quận|xã|phường|thị xã|thị trấn|trung ương|chính phủ
-|quốc hội|bộ phận|tổ|hội|thanh tra|đại học|kho bạc|ngân hàng|bảo hiểm|ban chỉ đạo|ubmttq|vnpt
-|bưu điện|cổng|sở nội vụ|bộ nội vụ|phân viện
-"""
 
-# Lower-case words that may sit inside a position or unit name ("Sở Nội vụ", "Vụ cải cách hành
-# chính", "viện Lãnh đạo học và Chính sách công"). Any other lower-case word ends a title.
-UNIT_WORDS = """
-hành chính|cải cách|nội vụ|tư pháp|tài chính|kế hoạch|đầu tư|công thương|giao thông|vận tải
-|nông nghiệp|nông thôn|tài nguyên|môi trường|truyền thông|lao động|thương binh|xã hội|văn hóa
-|thể thao|du lịch|khoa học|công nghệ|giáo dục|y tế|ngoại vụ|dân tộc|thanh tra|cán bộ|công chức
-|viên chức|thi đua|khen thưởng|tôn giáo|chính quyền|địa phương|nhân dân|tỉnh|huyện|thành phố|quận
-|xã|phường|thị xã|thị trấn|trung ương|quốc gia|chính trị|chính sách|lãnh đạo|nhà nước|đảng|ủy
-|ủy ban|ban|thường vụ|thường trực|trưởng|phó|phòng|sở|bộ|cục|chi cục|tổng cục|viện|học viện|học
-|trường|khoa|trung tâm|hội đồng|văn thư|lưu trữ|tuyên giáo|dân vận|mặt trận|tổ quốc|đoàn
-|thanh niên|liên đoàn|phụ nữ|cựu chiến binh|nông dân|công an|quân sự|biên phòng|kinh tế|hạ tầng
-|đô thị|quy hoạch|kiến trúc|tiếp công dân|một cửa|hiện đại hóa|kiểm soát thủ tục|thủ tục|cấp
-|tổng hợp|chuyên viên|chính|cao cấp|công|giảng viên|báo cáo viên|đại biểu|quốc hội|chủ tịch
-|giám đốc|bí thư|chánh|văn phòng|thị ủy|huyện ủy|tỉnh ủy|thành ủy|đảng ủy|điện tử|chuyển đổi số
-|hợp tác quốc tế|pháp chế|tiền lương|biên chế|quản trị|nhân sự|kế toán|thống kê|thuế|hải quan
-|kho bạc|ngân hàng|bảo hiểm|đất đai|tài sản|tín ngưỡng|thi hành án|dân sự|kiểm sát|tòa án|nhân dân
-|thiếu niên|nhi đồng|hội|liên hiệp|dân số|gia đình|trẻ em|thủy lợi|lâm nghiệp|kiểm lâm|thú y
-|cơ sở|nghiệp vụ|thuộc|phụ trách|trực thuộc|đại học|cao đẳng|trung cấp|sư phạm|quốc phòng|an ninh
-|bộ phận|dịch vụ|phục vụ|hành chính công|chỉ số|hành chính nhà nước|vụ|tư vấn|pháp luật|pháp lý
-|nội chính|kiểm tra|kiểm soát|trả kết quả|tổ chức|xây dựng|đào tạo|bồi dưỡng|quản lý|thông tin|tuyên truyền|giám sát
-|phát triển|hợp tác|kiểm định|nghiên cứu|chất lượng|điều hành|chỉ huy|tham mưu
-|công nghệ thông tin|thông tin và truyền thông|thông tin điện tử|tổ chức cán bộ|tổ chức hành chính
-|tổ chức biên chế|tổ chức chính phủ|xây dựng chính quyền|quản lý nhà nước
-|đào tạo bồi dưỡng|nghiên cứu khoa học|quản lý đô thị|phát triển nông thôn
-|kiểm tra đảng|giám sát đầu tư|xây dựng đảng|tổ chức nhà nước
-|hỗ trợ|cộng đồng|doanh nghiệp|bộ đội|chỉ huy|an toàn|bình đẳng giới|chỉ đạo|tuyển dụng|công tác
-|khu vực|miền
-"""
 # These unit words are also verbs ("Sở Nội vụ tổ chức hội nghị"): inside a title only right after a
 # unit head ("phòng tổ chức cán bộ", "ban kiểm tra").
 VERBISH = "chỉ đạo|tuyển dụng|công tác|kiểm tra|kiểm soát|trả kết quả|tổ chức|xây dựng|đào tạo|bồi dưỡng|quản lý|thông tin|tuyên truyền|giám sát|phát triển|hợp tác|kiểm định|nghiên cứu|điều hành|chỉ huy|tham mưu|phục vụ|tư vấn"
@@ -109,29 +59,7 @@ VERBISH = "chỉ đạo|tuyển dụng|công tác|kiểm tra|kiểm soát|trả 
 STOP_VERBS = "công bố|công nhận|công khai|báo cáo|thông báo"
 VERB_HEADS = "phòng|ban|sở|cục|viện|phân viện|khoa|đoàn|tổ|trung tâm|hội đồng|bộ phận|vụ|chi cục|tổng cục|trường|học viện|văn phòng"
 
-# Two-syllable capitalised phrases that begin with a surname but are common nouns or units.
-NOT_NAMES = """
-y tế|văn hóa|văn phòng|văn thư|văn bản|văn minh|văn nghệ|đào tạo|đoàn thanh|đoàn kết|đoàn thể
-|hồ sơ|cao đẳng|cao cấp|cao su|lâm nghiệp|lâm sản|lương thực|thái độ|lý luận|lưu trữ|tôn giáo
-|phạm vi|vũ trang|lý lịch|hoàng gia|trang thông|trang tin|thân thiện|kim ngạch|giang sơn|đồng chí
-|hội nghị|hà nội|nông nghiệp|nông thôn|nông dân|quan hệ|quan tâm|chu kỳ|mai táng|tăng cường
-|phó giám|phó chủ|phó trưởng|từ thiện|thái bình|thái nguyên|hồ chí|ma túy|tô hiến|sử dụng
-"""
 
-# Provinces, cities and a few districts whose names start with a surname-like syllable.
-PLACES = """
-hà nội|hồ chí minh|hải phòng|đà nẵng|cần thơ|an giang|bà rịa|vũng tàu|bắc giang|bắc kạn|bạc liêu
-|bắc ninh|bến tre|bình định|bình dương|bình phước|bình thuận|cà mau|cao bằng|đắk lắk|đắk nông
-|điện biên|đồng nai|đồng tháp|gia lai|hà giang|hà nam|hà tĩnh|hải dương|hậu giang|hòa bình
-|hưng yên|khánh hòa|kiên giang|kon tum|lai châu|lâm đồng|lạng sơn|lào cai|long an|nam định|nghệ an
-|ninh bình|ninh thuận|phú thọ|phú yên|quảng bình|quảng nam|quảng ngãi|quảng ninh|quảng trị
-|sóc trăng|sơn la|tây ninh|thái bình|thái nguyên|thanh hóa|thừa thiên huế|tiền giang|trà vinh
-|tuyên quang|vĩnh long|vĩnh phúc|yên bái|việt nam|sài gòn|hà đông|hoàng mai|lê chân|ngô quyền
-|hồng bàng|trường sa|hoàng sa|lý sơn|cao lãnh|văn lâm|văn giang|vũ thư|hà tiên|lâm hà|mai châu
-|phan thiết|phan rang|tháp chàm|lương sơn|cao lộc|mai sơn|hà trung|hà quảng|trần văn thời
-|đồng xoài|đồng hới|đông hà|từ sơn|tô lịch|hồ gươm|hồ tây|lào|trung quốc|hàn quốc|nhật bản
-|la gi|đồng văn|đồng hỷ|hạ long|hạ hòa|hạ lang|mỹ tho|thủ đức|hoàn kiếm|ba đình|đống đa
-"""
 
 # ---------------------------------------------------------------------------------------------
 
@@ -758,25 +686,6 @@ def _honorific(match: re.Match) -> str:
 # The finder
 # ---------------------------------------------------------------------------------------------
 
-def _nfc_with_map(text: str) -> tuple[str, list[int] | None]:
-    """NFC text and, when normalisation changed it, the original offset of every NFC offset."""
-    if unicodedata.is_normalized("NFC", text):
-        return text, None
-    out: list[str] = []
-    offsets: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        j = i + 1
-        while j < n and unicodedata.combining(text[j]):
-            j += 1
-        piece = unicodedata.normalize("NFC", text[i:j])
-        out.append(piece)
-        offsets.extend([i] * len(piece))
-        i = j
-    offsets.append(n)
-    return "".join(out), offsets
-
-
 def _line_bounds(text: str, start: int, end: int, reach: int = 2000) -> tuple[int, int]:
     """The line around [start, end), looked for at most `reach` characters away."""
     lo = max(0, start - reach)
@@ -788,21 +697,34 @@ def _line_bounds(text: str, start: int, end: int, reach: int = 2000) -> tuple[in
 _ABBREV_END = re.compile(r"(?<![^\W\d_])(?:P?GS|TS|ThS|Th\.S|NCS|BS|TP|Tp|KS|CN|Đ/c|đ/c|PGS\.TS|GS\.TS)\.$")
 
 
-def _evidence(text: str, start: int, end: int) -> str:
-    """The sentence of the mention (normalize.sentence_spans on its line), not cut after a title
-    abbreviation such as "TS." or "ThS."."""
-    a, b = _line_bounds(text, start, end)
-    line = text[a:b]
-    merged: list[list[int]] = []
-    for s, e in sentence_spans(line):
-        if merged and _ABBREV_END.search(line[merged[-1][0]:merged[-1][1]]):
-            merged[-1][1] = e
-        else:
-            merged.append([s, e])
-    for s, e in merged:
-        if s <= start - a < e:
-            return line[s:e]
-    return sentence_at(line, start - a, end - a)
+class _Sentences:
+    """The document's sentence index (`Document.sentences`) with the breaks after a title
+    abbreviation ("TS.", "ThS.", "TP.") undone, so that "PGS.TS. Nguyễn Văn A" stays one sentence."""
+
+    def __init__(self, doc: Document):
+        self.text = doc.text
+        merged: list[list[int]] = []
+        for s, e in doc.sentences.spans:
+            if merged and _ABBREV_END.search(self.text[max(merged[-1][0], merged[-1][1] - 12):merged[-1][1]]) \
+                    and "\n" not in self.text[merged[-1][1]:s]:
+                merged[-1][1] = e
+            else:
+                merged.append([s, e])
+        self.spans = [(s, e) for s, e in merged]
+        self.starts = [s for s, _ in self.spans]
+
+    def span(self, pos: int, reach: int = 2000) -> tuple[int, int]:
+        """The sentence around offset `pos`, at most `reach` characters either side."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i < 0:
+            return max(0, pos - reach), min(len(self.text), pos + reach)
+        s, e = self.spans[i]
+        return max(s, pos - reach), min(max(e, pos), pos + reach)
+
+    def evidence(self, start: int) -> str:
+        """The sentence of the mention starting at `start`."""
+        s, e = self.span(start)
+        return self.text[s:e]
 
 
 def _is_credit(text: str, start: int, end: int) -> bool:
@@ -839,7 +761,7 @@ def _in_byline(name: str, bkeys: list[str]) -> bool:
     return n > 0 and any(bkeys[i:i + n] == words for i in range(len(bkeys) - n + 1))
 
 
-def _find_mentions(text: str, toks: list[_Tok]) -> list[_Mention]:
+def _find_mentions(text: str, toks: list[_Tok], sentences: _Sentences) -> list[_Mention]:
     """Every candidate mention: cue-backed, title-backed and plain (the plain ones count only when
     the same person is also named with a cue or a title)."""
     out: list[_Mention] = []
@@ -876,8 +798,7 @@ def _find_mentions(text: str, toks: list[_Tok]) -> list[_Mention]:
         elif plural:
             list_hon = _PLURAL_HONORIFIC.get(plural.group("cue"))
             m.honorific, m.strong = list_hon, True
-            a0, b0 = _line_bounds(text, start, end)
-            list_until = next((a0 + e for s, e in sentence_spans(text[a0:b0]) if a0 + s <= start < a0 + e), end)
+            list_until = max(sentences.span(start)[1], end)
         elif start < list_until:
             m.honorific, m.strong = list_hon, True
         # title after the name
@@ -999,10 +920,11 @@ def _tidy_title(title: str | None) -> str | None:
     return title[0].upper() + title[1:]
 
 
-def find_officials(text: str, byline: str | None = None) -> list[dict]:
+def find_officials(text: Document | str, byline: str | None = None) -> list[dict]:
     """Every named person in an article body, once each, in order of first appearance.
 
-    `text` is the article body (NFC expected; other forms are normalised and spans mapped back);
+    `text` is the article body as the shared `extract.document.Document` (a plain string is wrapped
+    by `as_document`, i.e. put in NFC); spans and evidence refer to the document's NFC text.
     `byline` is the article's author line, which is not an official and is skipped where it occurs.
     Photo and source credits ("Ảnh: …", "Theo …", "Tin, ảnh: …") are skipped too.
 
@@ -1013,19 +935,21 @@ def find_officials(text: str, byline: str | None = None) -> list[dict]:
     `mentions` lists every mention with `name_as_written`, `title`, `honorific`, `evidence`,
     `start`, `end`. Never raises on odd input; returns [] when nobody is named.
     """
-    if not isinstance(text, str) or not text:
+    if not isinstance(text, (str, Document)) or not text:
         return []
+    doc = as_document(text)
     try:
-        return _find(text, byline)
+        return _find(doc, byline)
     except Exception:  # noqa: BLE001 - one odd page must not break a whole extraction run
-        _log.exception("find_officials failed on a %d-character text", len(text))
+        _log.exception("find_officials failed on a %d-character text", len(doc.text))
         return []
 
 
-def _find(raw: str, byline: str | None) -> list[dict]:
-    text, offsets = _nfc_with_map(raw)
+def _find(doc: Document, byline: str | None) -> list[dict]:
+    text = doc.text
+    sentences = _Sentences(doc)
     toks = _tokenize(text)
-    mentions = _find_mentions(text, toks)
+    mentions = _find_mentions(text, toks, sentences)
     bkeys = _byline_keys(byline if isinstance(byline, str) else None)
 
     people: dict[str, _Person] = {}
@@ -1057,7 +981,7 @@ def _find(raw: str, byline: str | None) -> list[dict]:
         ms = sorted({id(m): m for m in person.mentions}.values(), key=lambda m: m.start)
         for m in ms:
             m.caption = _is_caption(text, m.start)
-            m.evidence = _evidence(text, m.start, m.end)
+            m.evidence = sentences.evidence(m.start)
         full = [m for m in ms if len(m.name.split()) >= 2]
         best = _pick_title(ms) or (full[0] if full else ms[0])
         honorific = best.honorific or next((m.honorific for m in ms if m.honorific), None)
@@ -1066,15 +990,15 @@ def _find(raw: str, byline: str | None) -> list[dict]:
             "title": _tidy_title(best.title),
             "honorific": honorific,
             "evidence": best.evidence,
-            "start": _orig(offsets, best.start),
-            "end": _orig(offsets, best.end),
+            "start": best.start,
+            "end": best.end,
             "mentions": [{
                 "name_as_written": m.written,
                 "title": _tidy_title(m.title),
                 "honorific": m.honorific,
                 "evidence": m.evidence,
-                "start": _orig(offsets, m.start),
-                "end": _orig(offsets, m.end),
+                "start": m.start,
+                "end": m.end,
             } for m in ms],
             "_first": ms[0].start,
         })
@@ -1082,7 +1006,3 @@ def _find(raw: str, byline: str | None) -> list[dict]:
     for p in result:
         del p["_first"]
     return result
-
-
-def _orig(offsets: list[int] | None, i: int) -> int:
-    return i if offsets is None else offsets[i]

@@ -34,7 +34,7 @@ def build_record(page: Page, url: str | None = None, province: str | None = None
     event = dates.find_event_dates(text, published=published, title=title)
     learners = quantities.find_learners(text)
     venues = quantities.find_venues(text)
-    people = [p for p in officials.find_officials(text, byline=page.author)
+    people = [p for p in officials.find_officials(doc, byline=page.author)
               if not page.author or person_key(p["name"]) != person_key(page.author)]
     found_rankings = rankings.find_rankings(text, published_year=published.year if published else None,
                                             province=province)

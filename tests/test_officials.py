@@ -12,6 +12,7 @@ import pytest
 
 from conftest import seed_bodies
 
+from extract.document import Document, as_document
 from extract.normalize import nfc, person_key
 from extract.officials import find_officials
 
@@ -68,7 +69,8 @@ PERSON_KEYS = {"name", "title", "honorific", "evidence", "start", "end", "mentio
 
 
 def check_shape(text: str, people: list[dict]) -> None:
-    """Every record is well formed and its spans point at the name in `text`."""
+    """Every record is well formed and its spans point at the name in the document's NFC text."""
+    text = as_document(text).text
     keys = [person_key(p["name"]) for p in people]
     assert len(keys) == len(set(keys)), "a person is listed twice"
     firsts = [min(m["start"] for m in p["mentions"]) for p in people]
@@ -136,11 +138,17 @@ def test_evidence_is_the_sentence_of_the_fullest_mention():
     assert person["start"] == text.index("Lưu Quang Huy, Phó")
 
 
-def test_nfd_spans_point_into_the_original_text():
+def test_nfd_input_spans_point_into_the_documents_nfc_text():
     text = unicodedata.normalize("NFD", "Tới dự có bà Nguyễn Thị Thùy Dương, Phó Giám đốc Sở Nội vụ.")
     (person,) = find_officials(text)
+    doc = Document(text)
     assert person["name"] == "Nguyễn Thị Thùy Dương"
-    assert unicodedata.normalize("NFC", text[person["start"]:person["end"]]) == "Nguyễn Thị Thùy Dương"
+    assert doc.text[person["start"]:person["end"]] == "Nguyễn Thị Thùy Dương"
+
+
+def test_a_shared_document_gives_the_same_people_as_its_text():
+    case = next(c for c in CASES if c["id"] == "two-people-commas")
+    assert find_officials(Document(case["text"])) == find_officials(case["text"])
 
 
 def test_evidence_keeps_the_academic_prefix():
