@@ -45,6 +45,7 @@ UNIT_HEADS = _lexicon("unit_heads")
 UNIT_WORDS = _lexicon("unit_words")
 NOT_NAMES = _lexicon("not_names")
 PLACES = _lexicon("places")
+TITLE_STOPS = _lexicon("title_stops")
 
 
 # Allowed right after "Name, " but too common to chain a title across a comma.
@@ -57,7 +58,7 @@ VERBISH = "chỉ đạo|tuyển dụng|công tác|kiểm tra|kiểm soát|trả 
 # Verbs that begin with a unit word ("công" in "hành chính công", "báo" a newspaper) and end a title:
 # "Giám đốc Sở Nội vụ công bố …", "Phó Chủ tịch UBND huyện báo cáo …".
 STOP_VERBS = "công bố|công nhận|công khai|báo cáo|thông báo"
-VERB_HEADS = "phòng|ban|sở|cục|viện|phân viện|khoa|đoàn|tổ|trung tâm|hội đồng|bộ phận|vụ|chi cục|tổng cục|trường|học viện|văn phòng"
+VERB_HEADS = "phòng|ban|sở|cục|viện|phân viện|khoa|đoàn|tổ|trung tâm|hội đồng|bộ phận|vụ|chi cục|tổng cục|trường|học viện|văn phòng|đội|đồn|trạm|hạt|chi nhánh|ủy ban|quỹ"
 
 
 
@@ -101,11 +102,15 @@ _STOP_VERBS = _phrases(STOP_VERBS)
 _VERB_HEADS = {p[-1] for p in _phrases(VERB_HEADS)}
 _NOT_NAMES = _phrases(NOT_NAMES)
 _PLACES = _phrases(PLACES)
+_TITLE_STOPS = _phrases(TITLE_STOPS)
+# Titles of representatives abroad or away from the seat: their unit continues with "tại" and a place
+# ("Đại sứ Việt Nam tại Australia", "Trưởng đại diện Văn phòng đại diện tại Thành phố Hồ Chí Minh").
+_ABROAD = {"sứ", "tán", "lãnh", "diện", "trú"}
 _STAFF = _phrases("cán bộ|công chức|viên chức")
 _MAX_PHRASE = 5
 _FIRST_WORDS = {id(lex): {p[0] for p in lex}
                 for lex in (_TITLES, _WEAK_TITLES, _ROLE_WORDS, _UNIT_HEADS, _ORG_HEADS, _UNIT_WORDS, _PLACES, _NOT_NAMES, _VERBISH,
-                            _RANKS, _INSTITUTIONS, _SETTLEMENTS, _STOP_VERBS, _STAFF)}
+                            _RANKS, _INSTITUTIONS, _SETTLEMENTS, _STOP_VERBS, _STAFF, _TITLE_STOPS)}
 # The last word before a name that may end a cue or a place word: a cheap test before the regexes.
 _CUE_ENDS = {"chí", "c", "ông", "bà", "ts", "ths", "s", "gs", "pgs", "sĩ", "sư", "ncs", "bs", "kh", ".", "/"}
 _PLURAL_ENDS = {"chí", "ông", "bà", "vị", ":"}
@@ -113,7 +118,8 @@ _PLACE_ENDS = {"tỉnh", "huyện", "quận", "xã", "phường", "trấn", "ph�
                "bản", "làng", "."}
 
 # A word: letters, possibly joined by an apostrophe (H'Hen, Ksor); numbers; line breaks; punctuation.
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*|\d+|\n|[^\w\s]")
+# Unit codes ("Cục C06", "Phòng PC06", "A05") are one token, read as an acronym.
+_TOKEN = re.compile(r"[A-ZĐ]{1,4}\d{1,3}[A-Z]?(?![\w])|[^\W\d_]+(?:['’ʼ][^\W\d_]+)*|\d+|\n|[^\w\s]")
 # A plain Vietnamese syllable (to tell "NGUYỄN" from acronyms such as "UBND", "CCHC").
 _VOWELS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ"
 _SYLLABLE = re.compile(
@@ -186,7 +192,9 @@ def _tokenize(text: str) -> list[_Tok]:
     for m in _TOKEN.finditer(text):
         s = m.group(0)
         t = _Tok(s, m.start(), m.end())
-        if s[0].isalpha():
+        if s[0].isalpha() and (s[-1].isdigit() or s[-2:-1].isdigit()):  # a unit code: "C06", "PC06A"
+            t.word, t.key, t.acronym = True, s.lower(), True
+        elif s[0].isalpha():
             info = seen.get(s)
             if info is None:
                 info = seen[s] = _classify(s)
@@ -253,15 +261,22 @@ def _syllable(t: _Tok) -> bool:
     return bool(_SYLLABLE.fullmatch(t.key))
 
 
-def _name_cut(toks: list[_Tok], i: int) -> bool:
-    """A token that cannot continue a name: the start of a title or unit ("Phó Giám đốc", "Sở")."""
+_UNIT_START_WORDS = {"sở", "bộ", "phòng", "cục", "viện", "ban", "tỉnh", "huyện", "xã", "phường", "quận",
+                     "ubnd", "hđnd"}
+
+
+def _name_cut(toks: list[_Tok], i: int, b: int | None = None) -> bool:
+    """A token that cannot continue a name: the start of a title or unit ("Phó Giám đốc", "Sở Nội vụ").
+    A unit word that closes the capitalised run (toks[i + 1:b] empty) opens no unit: it is a given
+    name ("Ông Phạm Văn Xã,")."""
     t = toks[i]
     if not t.cap:
         return True
     if _match(toks, i, _TITLES) >= 2:
         return True
-    return t.key in {"sở", "bộ", "phòng", "cục", "viện", "ban", "tỉnh", "huyện", "xã", "phường",
-                     "quận", "ubnd", "hđnd", "và", "của", "tại", "các", "những"}
+    if t.key in _UNIT_START_WORDS:
+        return b is None or i + 1 < b
+    return t.key in {"và", "của", "tại", "các", "những"}
 
 
 def _runs(text: str, toks: list[_Tok]) -> list[tuple[int, int]]:
@@ -319,9 +334,9 @@ def _name_in_run(text: str, toks: list[_Tok], a: int, b: int, cue: bool) -> tupl
     if i >= b:
         return None
     j = i + 1
-    while j < b and not _name_cut(toks, j) and j - i < 5:
+    while j < b and not _name_cut(toks, j, b) and j - i < 5:
         j += 1
-    if j < b and not _name_cut(toks, j):
+    if j < b and not _name_cut(toks, j, b):
         return None  # longer than any name: an organisation or a heading
     if j - i > (5 if cue else 4):
         return None
@@ -368,8 +383,10 @@ def _after_institution(text: str, toks: list[_Tok], i: int) -> bool:
     return False
 
 
-def _title_word_ok(toks: list[_Tok], i: int, prev: _Tok | None) -> int:
-    """How many tokens from toks[i] may belong to a title (0: the title ends here)."""
+def _title_word_ok(toks: list[_Tok], i: int, prev: _Tok | None, lo: int | None = None) -> int:
+    """How many tokens from toks[i] may belong to a title (0: the title ends here). With `lo` (where
+    the title starts), a lower-case word of no lexicon continues a unit name opened since then, up to
+    four in a row."""
     t = toks[i]
     if t.acronym:
         return 1
@@ -385,7 +402,26 @@ def _title_word_ok(toks: list[_Tok], i: int, prev: _Tok | None) -> int:
         return n
     if t.cap and not t.upper and _compound_after_head(toks, i, prev):
         return 2
-    return 1 if t.cap and not t.upper else 0
+    if t.cap and not t.upper:
+        return 1
+    if lo is not None and _unknown_lower(toks, i) and _opened(toks, lo, i):
+        q = i
+        while q < len(toks) and q - i <= 4 and _unknown_lower(toks, q):
+            q += 1
+        if q - i <= 4 and _name_boundary(toks, q):
+            return q - i
+    return 0
+
+
+def _name_boundary(toks: list[_Tok], q: int) -> bool:
+    """Can a unit's proper name end right before toks[q]? At punctuation that closes a title (not a
+    colon), a line break, the end, a capitalised word or code (a place, a name), or a settlement word."""
+    if q >= len(toks):
+        return True
+    t = toks[q]
+    if not t.word:
+        return t.text in (",", ";", ".", "(", ")", "-", "–", "—", "\n")
+    return t.cap or t.acronym or bool(_match(toks, q, _SETTLEMENTS))
 
 
 def _compound_after_head(toks: list[_Tok], i: int, prev: _Tok | None) -> bool:
@@ -407,6 +443,29 @@ def _inside_unit_name(toks: list[_Tok], i: int) -> bool:
     so that a verb-like word continues the unit's name rather than starting the sentence's verb?"""
     return i >= 2 and toks[i - 2].cap and toks[i - 2].word and toks[i - 1].word \
         and _match(toks, i - 2, _UNIT_WORDS, i) == 2
+
+
+def _unknown_lower(toks: list[_Tok], i: int) -> bool:
+    """A lower-case word of no lexicon that ends no title: it may continue a unit's proper name
+    ("Trung tâm Phát triển đô thị thông minh")."""
+    t = toks[i]
+    return t.word and not t.cap and not t.acronym and not _match(toks, i, _UNIT_WORDS) \
+        and not _match(toks, i, _TITLE_STOPS) and not _match(toks, i, _WEAK_TITLES) and not _match(toks, i, _STOP_VERBS)
+
+
+def _opened(toks: list[_Tok], lo: int, i: int) -> bool:
+    """Did a unit head followed by a capitalised word ("Trung tâm Phát …", "Phòng Quản lý …") open a
+    unit's proper name between toks[lo] and toks[i]? Its lower-case words then continue the name."""
+    return any(toks[h].word and toks[h].key in _VERB_HEADS and toks[h + 1].cap and not toks[h + 1].upper
+               for h in range(max(lo, i - 12), i - 1))
+
+
+def _unknown_run(toks: list[_Tok], i: int) -> int:
+    """How many words of no lexicon end at toks[i] (toks[i] included)."""
+    n = 0
+    while i - n >= 0 and _unknown_lower(toks, i - n):
+        n += 1
+    return n
 
 
 def _lower_tail(text: str, toks: list[_Tok], k: int) -> int | None:
@@ -487,8 +546,8 @@ def _about_tail(text: str, toks: list[_Tok], i: int, k: int) -> int | None:
         j += m
     if j == i + 1 or j - i > 4:
         return None
-    if j >= n or toks[j].text in ("\n", "("):
-        return j
+    if j >= n or toks[j].text in ("\n", "(") or _match(toks, j, _TITLE_STOPS):
+        return j  # the end of the line, a bracket, or the sentence's verb ("… về trật tự xã hội trình bày")
     if toks[j].text in (",", "-", "–") and j + 1 < n and (toks[j + 1].cap or toks[j + 1].acronym) \
             and _match(toks, j + 1, _ORG_HEADS) and not _starts_name(text, toks, j + 1):
         return j
@@ -551,7 +610,15 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> str | None:
                     and _match(toks, i + 1, _ORG_HEADS) and not _starts_name(text, toks, i + 1):
                 i += 1  # "chuyên gia của Trung tâm …", "chuyên viên chính của Vụ …"
                 continue
-            m = _title_word_ok(toks, i, prev)
+            if t.key == "kiêm" and i + 1 < limit and _match(toks, i + 1, _TITLES):
+                i += 1  # "Phó Chủ tịch UBND tỉnh kiêm Chủ tịch Hội đồng …"
+                continue
+            if t.key in ("tại", "của") and not t.cap and i + 1 < limit and (toks[i + 1].cap or toks[i + 1].acronym) \
+                    and not _starts_name(text, toks, i + 1) \
+                    and (t.key == "của" or any(toks[h].key in _ABROAD for h in range(k, i))):
+                i += 1  # "Đại sứ Việt Nam tại Nhật Bản", "… xuất nhập cảnh của Công an tỉnh"
+                continue
+            m = _title_word_ok(toks, i, prev, k)
             if not m:
                 break
             i += m
@@ -593,10 +660,16 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> str | None:
 
 
 def _title_before(text: str, toks: list[_Tok], first: int) -> tuple[str | None, int]:
-    """A title written before the name ("Phó Giám đốc Sở Nội vụ Nguyễn …"): (title, first token)."""
+    """A title written before the name ("Phó Giám đốc Sở Nội vụ Nguyễn …"): (title, first token).
+
+    Besides position and unit words it may hold lower-case words of no lexicon inside a unit's proper
+    name ("Trung tâm Phát triển đô thị thông minh"), "kiêm" between two positions, "tại"/"của" and a
+    capitalised place or unit ("Đại sứ Việt Nam tại Australia"), and a bracketed abbreviation
+    ("Trung tâm Phục vụ hành chính công (TTPVHCC)")."""
     best = None
     j = first - 1
     lo = max(0, first - 30)
+    loose: list[int] = []  # words kept only if the title they end up in vouches for them
     while j >= lo:
         t = toks[j]
         if t.word:
@@ -607,7 +680,16 @@ def _title_before(text: str, toks: list[_Tok], first: int) -> tuple[str | None, 
                 continue
             if _is_cue_word(toks, j):
                 break
+            if t.key in ("kiêm", "tại", "của") and not t.cap and j + 1 < first \
+                    and (toks[j + 1].cap or toks[j + 1].acronym):
+                loose.append(j)
+                j -= 1
+                continue
             if not _covered(toks, j, lo, first) or (t.cap and j + 1 < first and _starts_name(text, toks, j)):
+                if _unknown_lower(toks, j) and _unknown_run(toks, j) <= 4:
+                    loose.append(j)
+                    j -= 1
+                    continue
                 break
             if _match(toks, j, _TITLES, first):
                 best = j
@@ -615,6 +697,9 @@ def _title_before(text: str, toks: list[_Tok], first: int) -> tuple[str | None, 
             pass
         elif t.text == "." and j > lo and toks[j - 1].key in ("tp", "tt"):
             pass  # "UBND TP.HCM"
+        elif t.text == ")" and j - 2 >= lo and toks[j - 1].acronym and toks[j - 2].text == "(":
+            j -= 3  # "… hành chính công (TTPVHCC) Đỗ Thu Trang"
+            continue
         elif t.text == "," and best == j + 1 and j > lo:
             # "Ủy viên Ban Thường vụ Tỉnh ủy, Phó Chủ tịch UBND tỉnh …": take the earlier position too
             k = j - 1
@@ -632,7 +717,47 @@ def _title_before(text: str, toks: list[_Tok], first: int) -> tuple[str | None, 
         j -= 1
     if best is None:
         return None, first
+    for q in loose:
+        if q < best:
+            continue
+        if toks[q].key == "kiêm":
+            ok = bool(_match(toks, q + 1, _TITLES))
+        elif toks[q].key == "tại":
+            ok = any(toks[h].key in _ABROAD for h in range(best, q))
+        elif toks[q].key == "của":
+            ok = bool(_match(toks, q + 1, _ORG_HEADS) or _match(toks, q + 1, _SETTLEMENTS))
+        else:
+            ok = _opened(toks, best, q)
+        if not ok:
+            return None, first
     return text[toks[best].start:toks[first - 1].end], best
+
+
+_ON_BEHALF = {("thay", "mặt"), ("đại", "diện")}
+
+
+def _on_behalf_of(text: str, toks: list[_Tok], first: int, cue: re.Match, window_start: int) -> str | None:
+    """"Thay mặt Ban Tổ chức, bà Y" / "Đại diện Sở Tư pháp, ông Y": the unit or role the person speaks
+    for, written between "thay mặt"/"đại diện" and the comma before the cue, is the title."""
+    cue_start = window_start + cue.start()
+    k = first - 1
+    while k > 0 and toks[k].start > cue_start:
+        k -= 1
+    if k < 2 or toks[k].start != cue_start or toks[k - 1].text != ",":
+        return None
+    comma = k - 1
+    h = comma - 1
+    while h >= 1 and h > comma - 25 and toks[h].word:
+        if (toks[h - 1].key, toks[h].key) in _ON_BEHALF:
+            opener = h - 1
+            if opener > 0 and toks[opener - 1].word and toks[opener - 1].key not in ("và", "cùng"):
+                return None  # "… đại diện …" inside a clause, not opening the sentence or a clause
+            seg = range(h + 1, comma)
+            if not seg or not all(_covered(toks, c, h + 1, comma) for c in seg):
+                return None
+            return text[toks[h + 1].start:toks[comma - 1].end]
+        h -= 1
+    return None
 
 
 def _title_before_cue(text: str, toks: list[_Tok], first: int, cue: re.Match, window_start: int,
@@ -783,17 +908,22 @@ def _find_mentions(text: str, toks: list[_Tok], sentences: _Sentences) -> list[_
         if not found:
             continue
         i, j = found
-        ranked = i > a and _match(toks, a, _RANKS, i) == i - a  # "đồng chí Đại tá Nguyễn Văn A"
+        ranked = i > a and _match(toks, a, _RANKS, i) == i - a  # "đồng chí Đại Tá Nguyễn Văn A"
         if i != a and not ranked:
             cue = None
         if not cue and not ranked and _after_institution(text, toks, i):
             continue  # "Trường Chính trị Nguyễn Văn Cừ" is a school
+        # a military or police rank right before the name is the honorific ("Đại tá Hoàng Văn Lâm")
+        rank = text[toks[a].start:toks[i - 1].end] if ranked else \
+            (text[toks[r].start:toks[a - 1].end] if r is not None and i == a else None)
         start, end = toks[i].start, toks[j - 1].end
         written = text[start:end]
         m = _Mention(i, j, start, end, name_case(written), written)
         before = text[max(0, start - 40):start]
         plural = _PLURAL_CUE.search(before) if _before_is(toks, i, _PLURAL_ENDS) else None
-        if cue:
+        if rank:
+            m.honorific, m.strong = _tidy_title(" ".join(rank.split()).lower()), True
+        elif cue:
             m.honorific, m.strong = _honorific(cue), True
         elif plural:
             list_hon = _PLURAL_HONORIFIC.get(plural.group("cue"))
@@ -801,24 +931,31 @@ def _find_mentions(text: str, toks: list[_Tok], sentences: _Sentences) -> list[_
             list_until = max(sentences.span(start)[1], end)
         elif start < list_until:
             m.honorific, m.strong = list_hon, True
-        # title after the name
+        # the title after the name ("Nguyễn Văn A, Giám đốc Sở …")
+        after = None
         if j + 1 < len(toks) and toks[j].text in (",", "-", "–", "—", "("):
-            m.title = _title_after(text, toks, j + 1)
+            after = _title_after(text, toks, j + 1)
         elif cue and j < len(toks) and toks[j].word and _adjacent(text, toks[j - 1], toks[j]):
-            m.title = _title_after(text, toks, j)  # "Đ/c Nguyễn Văn A Phó Giám đốc Sở …" (no comma)
-        # title before the name
-        if m.title is None:
-            tb, p = _title_before(text, toks, i)
-            if tb:
-                m.title = _drop_rank(tb)
-                m.strong = True
-                cue2 = _before_is(toks, p, _CUE_ENDS) and _CUE.search(text[max(0, toks[p].start - 40):toks[p].start])
-                if cue2 and not m.honorific:
-                    m.honorific = _honorific(cue2)
-            elif cue and i > 0:
-                m.title = _title_before_cue(text, toks, i, cue, window_start=max(0, toks[i].start - 40), last=j)
-            elif i > 1 and toks[i - 1].text == "(" and j < len(toks) and toks[j].text == ")":
-                m.title = _drop_rank(_title_before(text, toks, i - 1)[0] or "")  # "Giám đốc Sở (Nguyễn Văn A)"
+            after = _title_after(text, toks, j)  # "Đ/c Nguyễn Văn A Phó Giám đốc Sở …" (no comma)
+        # the title before it ("Giám đốc Sở Nội vụ Nguyễn Văn A"); split around the name, the part
+        # before wins ("Giám đốc Sở Tài chính Hồ Thị Lan, Tổ trưởng Tổ công tác …")
+        tb, p = _title_before(text, toks, i) if (not cue or rank) else (None, i)
+        tb = _drop_rank(tb) if tb else None
+        if tb and after and _match(toks, p, _TITLES) >= len(_title_tokens(tb)):
+            tb = None  # a bare position before ("kỹ sư Ma Văn Tiến, Giám đốc Trung tâm …"): the title after
+        if tb:
+            m.title = tb
+            m.strong = True
+            cue2 = _before_is(toks, p, _CUE_ENDS) and _CUE.search(text[max(0, toks[p].start - 40):toks[p].start])
+            if cue2 and not m.honorific:
+                m.honorific = _honorific(cue2)
+        elif after:
+            m.title = after
+        elif cue and i > 0:
+            m.title = _title_before_cue(text, toks, i, cue, window_start=max(0, toks[i].start - 40), last=j) \
+                or _on_behalf_of(text, toks, i, cue, window_start=max(0, toks[i].start - 40))
+        elif i > 1 and toks[i - 1].text == "(" and j < len(toks) and toks[j].text == ")":
+            m.title = _drop_rank(_title_before(text, toks, i - 1)[0] or "")  # "Giám đốc Sở (Nguyễn Văn A)"
         if m.title:
             m.strong = True
         elif not m.strong:
@@ -875,19 +1012,12 @@ class _Person:
 
 
 def _pick_title(mentions: list[_Mention]) -> _Mention | None:
-    """The fullest mention: the longest title in running text, a caption's only when it is much
-    fuller (captions often add the province: "… Sở Nội vụ tỉnh Vĩnh Phúc")."""
+    """The mention with the fullest title of the article (most words; the first of equals), a full-name
+    mention before a bare given name."""
     titled = [m for m in mentions if m.title and len(m.name.split()) >= 2] or [m for m in mentions if m.title]
     if not titled:
         return None
-    body = [m for m in titled if not m.caption]
-    best_all = max(titled, key=lambda m: (len(_title_tokens(m.title)), -m.start))
-    if not body:
-        return best_all
-    best = max(body, key=lambda m: (len(_title_tokens(m.title)), -m.start))
-    if best_all is not best and _token_f1(best.title, best_all.title) < 0.8:
-        return best_all
-    return best
+    return max(titled, key=lambda m: (len(_title_tokens(m.title)), -m.start))
 
 
 def _title_tokens(s: str | None) -> list[str]:
@@ -984,7 +1114,7 @@ def _find(doc: Document, byline: str | None) -> list[dict]:
             m.evidence = sentences.evidence(m.start)
         full = [m for m in ms if len(m.name.split()) >= 2]
         best = _pick_title(ms) or (full[0] if full else ms[0])
-        honorific = best.honorific or next((m.honorific for m in ms if m.honorific), None)
+        honorific = ms[0].honorific  # the form at the first mention, None if it has none
         result.append({
             "name": full[0].name if full else best.name,
             "title": _tidy_title(best.title),
