@@ -421,7 +421,7 @@ def _name_boundary(toks: list[_Tok], q: int) -> bool:
     t = toks[q]
     if not t.word:
         return t.text in (",", ";", ".", "(", ")", "-", "–", "—", "\n")
-    return t.cap or t.acronym or bool(_match(toks, q, _SETTLEMENTS))
+    return t.cap or t.acronym or t.key == "và" or bool(_match(toks, q, _SETTLEMENTS))
 
 
 def _compound_after_head(toks: list[_Tok], i: int, prev: _Tok | None) -> bool:
@@ -468,7 +468,7 @@ def _unknown_run(toks: list[_Tok], i: int) -> int:
     return n
 
 
-def _lower_tail(text: str, toks: list[_Tok], k: int) -> int | None:
+def _lower_tail(text: str, toks: list[_Tok], k: int, opened: bool = False) -> int | None:
     """End of the lower-case unit words after "và" that close a unit name ("Khoa Nhà nước và pháp luật,
     Trường …", "Hội đồng Giáo dục quốc phòng và an ninh tỉnh;"), or None when "và" joins something
     else ("Giám đốc Sở Nội vụ và lãnh đạo các phòng"). The words must all be unit words and be followed by
@@ -476,7 +476,7 @@ def _lower_tail(text: str, toks: list[_Tok], k: int) -> int | None:
     people ("và công chức") counts only when a unit follows ("…, Sở Nội vụ")."""
     i, n = k, len(toks)
     while i < n and i - k < 6 and toks[i].word and not toks[i].cap and not toks[i].acronym:
-        m = _match(toks, i, _UNIT_WORDS)
+        m = _match(toks, i, _UNIT_WORDS) or (1 if opened and _unknown_lower(toks, i) else 0)
         if not m:
             return None
         i += m
@@ -495,7 +495,7 @@ def _lower_tail(text: str, toks: list[_Tok], k: int) -> int | None:
     if nxt.text == "(" or (nxt.word and nxt.cap and not people and _match(toks, i, _ORG_HEADS)
                            and not _starts_name(text, toks, i)):
         return i  # ("… và công chức Sở Nội vụ": the staff of a unit, not part of the name)
-    if nxt.text in (".", ";", ")") and not people:
+    if nxt.text in ((".", ";", ")", ",") if opened else (".", ";", ")")) and not people:
         return i
     return None
 
@@ -538,13 +538,14 @@ def _about_tail(text: str, toks: list[_Tok], i: int, k: int) -> int | None:
     if not opened:
         return None
     j, n = i + 1, len(toks)
-    while j < n and j - i <= 4 and toks[j].word and not toks[j].cap and not toks[j].acronym:
+    while j < n and j - i <= 6 and toks[j].word and not toks[j].cap and not toks[j].acronym \
+            and not _match(toks, j, _TITLE_STOPS):
         m = _match(toks, j, _UNIT_WORDS)
         if not m or any(tuple(x.key for x in toks[j:j + q]) in _VERBISH for q in range(1, m + 1)) \
                 or _match(toks, j, _WEAK_TITLES) or _match(toks, j, _TITLES):
             return None
         j += m
-    if j == i + 1 or j - i > 4:
+    if j == i + 1 or j - i > 7:
         return None
     if j >= n or toks[j].text in ("\n", "(") or _match(toks, j, _TITLE_STOPS):
         return j  # the end of the line, a bracket, or the sentence's verb ("… về trật tự xã hội trình bày")
@@ -595,7 +596,7 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> str | None:
                 if i + 1 < limit and toks[i + 1].cap and not toks[i + 1].upper and not _starts_name(text, toks, i + 1):
                     i += 1
                     continue
-                tail = _lower_tail(text, toks, i + 1) if i + 1 < limit else None
+                tail = _lower_tail(text, toks, i + 1, _opened(toks, k, i)) if i + 1 < limit else None
                 if tail is not None:
                     i = end = min(tail, limit)
                     continue
@@ -905,6 +906,8 @@ def _find_mentions(text: str, toks: list[_Tok], sentences: _Sentences) -> list[_
             window = text[max(0, toks[r].start - 40):toks[r].start]
             cue = _CUE.search(window) if _before_is(toks, r, _CUE_ENDS) else None
         found = _name_in_run(text, toks, a, b, cue=bool(cue))
+        if not found and not cue:
+            found = _name_after_title(text, toks, a, b)
         if not found:
             continue
         i, j = found
@@ -964,6 +967,41 @@ def _find_mentions(text: str, toks: list[_Tok], sentences: _Sentences) -> list[_
             continue
         out.append(m)
     return out
+
+
+def _name_after_title(text: str, toks: list[_Tok], a: int, b: int) -> tuple[int, int] | None:
+    """A name with no listed surname right after a title: "Thủ tướng Australia Anthony Albanese",
+    "Phó Giám đốc Sở Nội vụ Lữ Minh Sinh", "Chủ tịch Hồ Chí Minh". The capitalised run toks[a:b] follows
+    a position (and its unit) on the same line; a leading country or province, or the place a settlement
+    word names ("huyện Tây Giang …"), is skipped; the rest, 2–4 capitalised words that are no unit,
+    place or acronym, is the person."""
+    if a == 0 or not toks[a - 1].word or not _adjacent(text, toks[a - 1], toks[a]):
+        return None
+    if toks[a - 1].key in ("vực", "vùng", "miền", "nước", "quốc", "địa", "bàn"):
+        return None  # "… khu vực Tây Nguyên", "… trên địa bàn …": a region follows, not a person
+    title, p = _title_before(text, toks, a)
+    if not title or _match(toks, p, _RANKS, a) == a - p:
+        return None
+    words = tuple(t.key for t in toks[a:b])
+    bare = _match(toks, p, _TITLES, a) == a - p
+    if bare and words in _PLACES and len(words) >= 3 and _is_surname(toks[a]):
+        return a, b  # "Chủ tịch Hồ Chí Minh": a leader, not the city
+    i = a
+    n = _match(toks, a, _PLACES, b)
+    if n:
+        i = a + n
+    elif _before_is(toks, a, _PLACE_ENDS) and _match(toks, a - 1, _SETTLEMENTS, a):
+        i = a + 2  # "UBND huyện Tây Giang Bhling Mai": the district's two syllables, then the person
+    if not 2 <= b - i <= 4:
+        return None
+    for k in range(i, b):
+        t = toks[k]
+        if t.acronym or (t.upper and len(t.text) > 1) or _match(toks, k, _UNIT_HEADS, b) or _match(toks, k, _TITLES, b) \
+                or _match(toks, k, _PLACES, b) or _match(toks, k, _UNIT_WORDS, b):
+            return None
+    if tuple(t.key for t in toks[i:b]) in _NOT_NAMES:
+        return None
+    return i, b
 
 
 def _rank_before(text: str, toks: list[_Tok], a: int) -> int | None:

@@ -20,6 +20,8 @@ def test_case(case):
     assert record["author"] == case["author"]
     if case["source"] is not None:
         assert record["source"] == case["source"]
+    if "officials" in case:
+        assert [o["name"] for o in record["officials"]] == case["officials"]
     if case.get("body_ends_with"):
         assert record["text"].endswith(case["body_ends_with"])
     if case["author"] and case["author"] not in ("Sở Nội vụ",):
