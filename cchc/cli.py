@@ -18,7 +18,7 @@ db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=Tru
 
 
 def _open_archive(db_path: str, create: bool = False):
-    from cchc.store import Archive, ArchiveError
+    from store import Archive, ArchiveError
 
     try:
         return Archive(db_path, create=create)

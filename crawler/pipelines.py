@@ -13,7 +13,7 @@ from typing import Any, Callable
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from cchc.store import Archive
+from store import Archive
 
 logger = logging.getLogger(__name__)
 

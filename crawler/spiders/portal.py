@@ -22,7 +22,7 @@ import scrapy
 from scrapy.http import FormRequest, Request, Response
 from twisted.python.failure import Failure
 
-from cchc.store import utc_now
+from store import utc_now
 from crawler import discovery
 from crawler.sites import SiteConfig, load_site
 
@@ -98,7 +98,7 @@ class PortalSpider(scrapy.Spider):
         """The listings (config mode) or the start page (generic mode)."""
         settings = self.crawler.settings
         if settings.getbool("CCHC_INCREMENTAL"):
-            from cchc.store import Archive
+            from store import Archive
 
             archive = Archive(settings.get("CCHC_DB", "archive.db"))
             try:

@@ -20,11 +20,13 @@ import re
 import sqlite3
 import zlib
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
 from extract.normalize import fold, person_key
+from store.provinces import province_now
+from store.records import iter_records
 
 SCHEMA_VERSION = 1
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -34,6 +36,17 @@ CENTRAL_SCOPE = "trung ương"
 # Case-sensitive on purpose: "Bộ Nội vụ" is a ministry, "cán bộ" is not.
 _CENTRAL_UNIT = re.compile(r"\b(Bộ|Vụ|Học viện|Viện|Chính phủ|Quốc hội|Trung ương|Đại học Quốc gia)\b")
 _PROVINCIAL_UNIT = re.compile(r"\b(Sở|UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Tỉnh ủy|Tỉnh uỷ|tỉnh|huyện)\b")
+
+
+# Callables run on every schema check after the store's own tables, e.g. publishing's SQL views
+# (cchc registers `cchc.views.create_views`): the store knows nothing of who reads it.
+SCHEMA_EXTENSIONS: list[Callable[[sqlite_utils.Database], None]] = []
+
+
+def register_schema_extension(extension: Callable[[sqlite_utils.Database], None]) -> None:
+    """Run `extension(db)` whenever an archive's schema is ensured (idempotent; registered once)."""
+    if extension not in SCHEMA_EXTENSIONS:
+        SCHEMA_EXTENSIONS.append(extension)
 
 
 class ArchiveError(Exception):
@@ -138,9 +151,8 @@ class Archive:
                                       create_triggers=True)
         if "people_fts" not in db.table_names():
             db["people"].enable_fts(["name", "name_folded"], tokenize=FTS_TOKENIZE, create_triggers=True)
-        from cchc.views import create_views
-
-        create_views(db)
+        for extension in SCHEMA_EXTENSIONS:
+            extension(db)
         db.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)
 
     # -- pages ----------------------------------------------------------------------------------
@@ -215,8 +227,6 @@ class Archive:
     # -- sites ----------------------------------------------------------------------------------
     def save_site(self, site: dict) -> None:
         """Record (or update) a site's config summary."""
-        from cchc.provinces import province_now
-
         self.db["sites"].upsert({
             "name": site["name"], "province": site.get("province"),
             "province_now": province_now(site.get("province")), "site_name": site.get("site_name"),
@@ -228,8 +238,6 @@ class Archive:
     def save_article(self, record: dict, page_id: int | None = None, site: str | None = None,
                      extractor_version: str = "") -> int:
         """Insert or replace one extracted article (keyed by URL) and all its facts; return its id."""
-        from cchc.provinces import province_now
-
         url = record.get("url")
         if not url:
             raise ValueError("an archived article needs a URL")
@@ -321,8 +329,6 @@ class Archive:
 
     def iter_records(self, relevant_only: bool = False) -> Iterator[dict]:
         """Every archived article as a record of the shared schema (officials, rankings, documents nested)."""
-        from cchc.records import iter_records
-
         return iter_records(self.db, relevant_only=relevant_only)
 
     def close(self) -> None:
