@@ -25,6 +25,7 @@ _PRESS_UNIT = re.compile(r"^(?:theo\s+)?(?:báo|đài|tạp\s+chí|ttxvn|vna|tru
                          r"baomoi|vov|vtv|qtv|ptth)\b", re.I)
 _UNIT_START = re.compile(
     r"^(?:phòng|sở|ban|văn\s+phòng|trung\s+tâm|chi\s+cục|ubnd|ủy\s+ban|uỷ\s+ban|bộ\s+phận|tổ|"
+    r"(?:vụ|cục|tổng\s+cục|viện|học\s+viện|phân\s+viện)(?!\s+trưởng)|"
     r"cổng\s+thông\s+tin|ban\s+biên\s+tập|tòa\s+soạn|bbt|thanh\s+tra|hội\s+đồng|vp|p\.\s?[A-ZĐ])\b", re.I)
 # Abbreviated units as bylines: "P.CCHC", "VP.UBND", "BBT", "TTXVN".
 _UNIT_ABBREVIATION = re.compile(r"^(?:[A-ZĐ]{1,3}\.\s?)?[A-ZĐ]{2,8}(?:\s?-\s?[A-ZĐ]{2,8})?$")
@@ -139,14 +140,9 @@ def split_byline(lines: list[str]) -> tuple[list[str], str | None]:
     "Nguyễn Thị Định / Sở Nội vụ tỉnh Vĩnh Phúc" gives the person; a unit alone gives the unit. A
     byline glued to the last sentence ("… năm 2020. Thu Trang") is cut off that line; photo captions
     after the byline stay in the body. Source credits ("Nguồn: …", "Theo TTXVN", "(Chinhphu.vn)") are
-    cut off too and name no author (see `source_of`), unless the source is a government unit ("Nguồn: Sở
-    Nội vụ"): a unit that signs the article is its author."""
+    cut off too and name no author (see `source_of`), whoever they name ("Nguồn: Sở Nội vụ" too)."""
     end = len(lines)
-    signed = None  # "Nguồn: Sở Nội vụ": a government unit named as the source signs the article
     while end > 0 and source_of(lines[end - 1]):
-        unit = source_of(lines[end - 1])
-        if _UNIT_START.match(unit) and not _PRESS_UNIT.match(unit):
-            signed = signed or unit
         end -= 1
     # up to two photo captions printed under the byline ("Thu Trang" / "Quang cảnh lớp học - Ảnh: VL")
     last = end
@@ -168,7 +164,7 @@ def split_byline(lines: list[str]) -> tuple[list[str], str | None]:
         glued = _glued_byline(lines[last - 1]) if last > 0 and captions == 0 else None
         if glued:
             return lines[:last - 1] + [glued[0]], _tidy_author(glued[1])
-        return lines[:end], (_tidy_author(signed) if signed else None)
+        return lines[:end], None
     tail.reverse()  # in reading order
     people = [a for _, a in tail if not _UNIT_START.match(a)]
     author = people[0] if people else tail[0][1]

@@ -99,7 +99,7 @@ _SETTLEMENTS = _phrases("tỉnh|huyện|thành phố|quận|xã|phường|thị 
 _ORG_HEADS = _UNIT_HEADS - _phrases("tỉnh|huyện|thành phố|quận|xã|phường|thị xã|thị trấn|trung ương|tổ|hội|báo|đài|cổng")
 _VERBISH = _phrases(VERBISH)
 _STOP_VERBS = _phrases(STOP_VERBS)
-_VERB_HEADS = {p[-1] for p in _phrases(VERB_HEADS)}
+_VERB_HEADS = {p[-1] for p in _phrases(VERB_HEADS)} | {"ty", "đoàn"}  # "Tổng công ty Bưu điện", "Tập đoàn …"
 _NOT_NAMES = _phrases(NOT_NAMES)
 _PLACES = _phrases(PLACES)
 _TITLE_STOPS = _phrases(TITLE_STOPS)
@@ -119,7 +119,8 @@ _PLACE_ENDS = {"tỉnh", "huyện", "quận", "xã", "phường", "trấn", "ph�
 
 # A word: letters, possibly joined by an apostrophe (H'Hen, Ksor); numbers; line breaks; punctuation.
 # Unit codes ("Cục C06", "Phòng PC06", "A05") are one token, read as an acronym.
-_TOKEN = re.compile(r"[A-ZĐ]{1,4}\d{1,3}[A-Z]?(?![\w])|[^\W\d_]+(?:['’ʼ][^\W\d_]+)*|\d+|\n|[^\w\s]")
+# A romanised given name joined by a hyphen ("Young-ho", "Ji-hoon") is one word.
+_TOKEN = re.compile(r"[A-ZĐ]{1,4}\d{1,3}[A-Z]?(?![\w])|[A-Z][a-z]+-[a-z]+(?![\w])|[^\W\d_]+(?:['’ʼ][^\W\d_]+)*|\d+|\n|[^\w\s]")
 # A plain Vietnamese syllable (to tell "NGUYỄN" from acronyms such as "UBND", "CCHC").
 _VOWELS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ"
 _SYLLABLE = re.compile(
@@ -305,8 +306,9 @@ def _name_in_run(text: str, toks: list[_Tok], a: int, b: int, cue: bool) -> tupl
                 and _PLACE_BEFORE.search(before) and not any(toks[k].upper for k in range(b - 3, b)) \
                 and (b - 3, b - 1) != (a, a + 2) and tuple(t.key for t in toks[b - 3:b]) not in _PLACES:
             return b - 3, b
-        if not any(_is_surname(toks[k]) for k in range(b - 2, b)):
-            return None
+        if not any(_is_surname(toks[k]) for k in range(b - 2, b)) \
+                and not (b - a == 3 and toks[a + 1].key in ("văn", "thị")):
+            return None  # (an unlisted surname before the middle name Văn/Thị still makes a name)
     i = a
     if not cue and _before_is(toks, a, _PLACE_ENDS) and _PLACE_BEFORE.search(before):
         n = _match(toks, a, _PLACES, b)
@@ -327,12 +329,16 @@ def _name_in_run(text: str, toks: list[_Tok], a: int, b: int, cue: bool) -> tupl
                 n = _match(toks, i, _INSTITUTIONS, b - 2)  # "Đường Nguyễn Văn Linh": the street, then the name
             if n and not (_is_surname(toks[i]) and n == 1):
                 i += n
-            elif not _is_surname(toks[i]) or toks[i].acronym:
+            elif (not _is_surname(toks[i]) or toks[i].acronym) \
+                    and not (i == a and b - a == 3 and toks[a + 1].key in ("văn", "thị") and _syllable(toks[a])):
                 i += 1
             else:
                 break
     if i >= b:
         return None
+    if i > a and toks[i].key in ("văn", "thị") and i + 1 < b and _syllable(toks[i - 1]) and not toks[i - 1].upper \
+            and not (_match(toks, i - 1, _UNIT_WORDS, b) or _match(toks, i - 1, _PLACES, b)):
+        i -= 1  # "Khoàng Văn Thiết": an unlisted surname before the middle name Văn/Thị
     j = i + 1
     while j < b and not _name_cut(toks, j, b) and j - i < 5:
         j += 1
@@ -539,7 +545,7 @@ def _about_tail(text: str, toks: list[_Tok], i: int, k: int) -> int | None:
         return None
     j, n = i + 1, len(toks)
     while j < n and j - i <= 6 and toks[j].word and not toks[j].cap and not toks[j].acronym \
-            and not _match(toks, j, _TITLE_STOPS):
+            and not _match(toks, j, _TITLE_STOPS) and toks[j].key != "của":
         m = _match(toks, j, _UNIT_WORDS)
         if not m or any(tuple(x.key for x in toks[j:j + q]) in _VERBISH for q in range(1, m + 1)) \
                 or _match(toks, j, _WEAK_TITLES) or _match(toks, j, _TITLES):
@@ -547,8 +553,10 @@ def _about_tail(text: str, toks: list[_Tok], i: int, k: int) -> int | None:
         j += m
     if j == i + 1 or j - i > 7:
         return None
-    if j >= n or toks[j].text in ("\n", "(") or _match(toks, j, _TITLE_STOPS):
-        return j  # the end of the line, a bracket, or the sentence's verb ("… về trật tự xã hội trình bày")
+    if j >= n or toks[j].text in ("\n", "(", ".", ";") or _match(toks, j, _TITLE_STOPS) \
+            or (toks[j].key == "của" and j + 1 < n and _match(toks, j + 1, _ORG_HEADS)):
+        return j  # the end of the line or sentence, a bracket, the sentence's verb ("… về trật tự xã hội
+        # trình bày") or "của" and a unit ("… về xã hội của Phân viện")
     if toks[j].text in (",", "-", "–") and j + 1 < n and (toks[j + 1].cap or toks[j + 1].acronym) \
             and _match(toks, j + 1, _ORG_HEADS) and not _starts_name(text, toks, j + 1):
         return j
@@ -593,8 +601,10 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> str | None:
                     return None  # "…, Phó Chủ tịch UBND tỉnh Hoàng Văn B": the next person's title
                 break
             if t.key == "và" and not t.cap:
-                if i + 1 < limit and toks[i + 1].cap and not toks[i + 1].upper and not _starts_name(text, toks, i + 1):
-                    i += 1
+                if i + 1 < limit and ((toks[i + 1].cap and not toks[i + 1].upper) or
+                                      (toks[i + 1].acronym and _match(toks, i + 1, _UNIT_HEADS))) \
+                        and not _starts_name(text, toks, i + 1):
+                    i += 1  # "Sở Văn hóa, Thể thao và Du lịch", "Văn phòng HĐND và UBND huyện"
                     continue
                 tail = _lower_tail(text, toks, i + 1, _opened(toks, k, i)) if i + 1 < limit else None
                 if tail is not None:
@@ -616,7 +626,7 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> str | None:
                 continue
             if t.key in ("tại", "của") and not t.cap and i + 1 < limit and (toks[i + 1].cap or toks[i + 1].acronym) \
                     and not _starts_name(text, toks, i + 1) \
-                    and (t.key == "của" or any(toks[h].key in _ABROAD for h in range(k, i))):
+                    and (t.key == "của" or _abroad(toks, k, i)):
                 i += 1  # "Đại sứ Việt Nam tại Nhật Bản", "… xuất nhập cảnh của Công an tỉnh"
                 continue
             m = _title_word_ok(toks, i, prev, k)
@@ -627,6 +637,21 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> str | None:
             continue
         if t.text in ",-–—&" and i + 1 < limit and toks[i + 1].word:
             nxt = i + 1
+            if t.text == "," and _match(toks, nxt, _SETTLEMENTS) and nxt + 1 < limit \
+                    and (toks[nxt + _match(toks, nxt, _SETTLEMENTS)].cap if nxt + _match(toks, nxt, _SETTLEMENTS) < limit else False) \
+                    and prev.word and _match_back_settlement(toks, k, i):
+                i += 1  # "… xã Gia Sinh, huyện Gia Viễn": the next larger unit
+                continue
+            if t.text == "," and _opened(toks, k, i) and prev.word \
+                    and any(i - w >= k and _match(toks, i - w, _VERBISH, i) == w for w in (1, 2, 3)):
+                tail = _opened_comma_tail(toks, nxt, limit)
+                if tail is not None:
+                    i = end = tail  # "Trung tâm Giám sát, điều hành đô thị thông minh tỉnh"
+                    continue
+            if t.text in "-–" and not toks[nxt].cap and _match(toks, nxt, _UNIT_WORDS) \
+                    and not _match(toks, nxt, _TITLE_STOPS) and prev.word:
+                i += 1  # "công chức Văn phòng - thống kê"
+                continue
             if t.text == ",":
                 unit = (toks[nxt].cap or toks[nxt].acronym) and _match(toks, nxt, _ORG_HEADS)
                 listed = prev.word and _unit_list_after_comma(text, toks, nxt)
@@ -660,6 +685,41 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> str | None:
     return text[toks[k].start:toks[end - 1].end]
 
 
+def _abroad(toks: list[_Tok], k: int, i: int) -> bool:
+    """May "tại" at toks[i] continue the title toks[k:i]? For an envoy or representative ("Đại sứ Việt
+    Nam tại …", "Trưởng đại diện … tại …"), and for an organisation's office in a country or province
+    ("Giám đốc quốc gia UNDP tại Việt Nam": an acronym in the title, a place after "tại")."""
+    if any(toks[h].key in _ABROAD for h in range(k, i)):
+        return True
+    return i + 1 < len(toks) and bool(_match(toks, i + 1, _PLACES)) and any(toks[h].acronym for h in range(k, i))
+
+
+def _match_back_settlement(toks: list[_Tok], k: int, i: int) -> bool:
+    """Does the title toks[k:i] end with a settlement and its capitalised name ("… xã Gia Sinh")?"""
+    h = i - 1
+    while h > k and toks[h].cap:
+        h -= 1
+    return h < i - 1 and bool(_match(toks, h, _SETTLEMENTS, i))
+
+
+def _opened_comma_tail(toks: list[_Tok], k: int, limit: int) -> int | None:
+    """After a comma that follows a function word inside an opened unit name ("Trung tâm Giám sát,
+    điều hành đô thị thông minh tỉnh"), the lower-case words that run to the end of the title: the end,
+    or None when they name people or a position, or run on."""
+    q = k
+    while q < limit and q - k < 8 and toks[q].word and not toks[q].cap and not toks[q].acronym:
+        if _match(toks, q, _TITLE_STOPS) or _match(toks, q, _STOP_VERBS):
+            break
+        if _match(toks, q, _WEAK_TITLES) or _match(toks, q, _TITLES):
+            return None
+        q += _match(toks, q, _UNIT_WORDS) or 1
+    if q - k >= 8 or q - k < 2:
+        return None
+    if q >= limit or not toks[q].word:
+        return q if q >= limit or toks[q].text in (",", ".", ";", ")", "(", "\n") else None
+    return q if _match(toks, q, _TITLE_STOPS) else None
+
+
 def _title_before(text: str, toks: list[_Tok], first: int) -> tuple[str | None, int]:
     """A title written before the name ("Phó Giám đốc Sở Nội vụ Nguyễn …"): (title, first token).
 
@@ -681,7 +741,7 @@ def _title_before(text: str, toks: list[_Tok], first: int) -> tuple[str | None, 
                 continue
             if _is_cue_word(toks, j):
                 break
-            if t.key in ("kiêm", "tại", "của") and not t.cap and j + 1 < first \
+            if t.key in ("kiêm", "tại", "của") and not t.cap and j + 1 < len(toks) \
                     and (toks[j + 1].cap or toks[j + 1].acronym):
                 loose.append(j)
                 j -= 1
@@ -724,7 +784,7 @@ def _title_before(text: str, toks: list[_Tok], first: int) -> tuple[str | None, 
         if toks[q].key == "kiêm":
             ok = bool(_match(toks, q + 1, _TITLES))
         elif toks[q].key == "tại":
-            ok = any(toks[h].key in _ABROAD for h in range(best, q))
+            ok = _abroad(toks, best, q)
         elif toks[q].key == "của":
             ok = bool(_match(toks, q + 1, _ORG_HEADS) or _match(toks, q + 1, _SETTLEMENTS))
         else:
@@ -737,24 +797,23 @@ def _title_before(text: str, toks: list[_Tok], first: int) -> tuple[str | None, 
 _ON_BEHALF = {("thay", "mặt"), ("đại", "diện")}
 
 
-def _on_behalf_of(text: str, toks: list[_Tok], first: int, cue: re.Match, window_start: int) -> str | None:
-    """"Thay mặt Ban Tổ chức, bà Y" / "Đại diện Sở Tư pháp, ông Y": the unit or role the person speaks
-    for, written between "thay mặt"/"đại diện" and the comma before the cue, is the title."""
-    cue_start = window_start + cue.start()
-    k = first - 1
-    while k > 0 and toks[k].start > cue_start:
-        k -= 1
-    if k < 2 or toks[k].start != cue_start or toks[k - 1].text != ",":
+def _on_behalf_of(text: str, toks: list[_Tok], opener: int) -> str | None:
+    """"Thay mặt Ban Tổ chức, bà Y" / "Đại diện Cục C06 (Bộ Công an), Trung tá Y": the unit or role the
+    person speaks for, written between "thay mặt"/"đại diện" (opening a sentence or a clause) and the
+    comma right before the person's cue or rank (toks[opener]), is the title."""
+    if opener < 2 or toks[opener - 1].text != ",":
         return None
-    comma = k - 1
+    comma = opener - 1
     h = comma - 1
-    while h >= 1 and h > comma - 25 and toks[h].word:
+    while h >= 1 and h > comma - 30 and (toks[h].word or toks[h].text in "(),-–"):
         if (toks[h - 1].key, toks[h].key) in _ON_BEHALF:
-            opener = h - 1
-            if opener > 0 and toks[opener - 1].word and toks[opener - 1].key not in ("và", "cùng"):
+            start = h - 1
+            if start > 0 and toks[start - 1].word and toks[start - 1].key not in ("và", "cùng"):
                 return None  # "… đại diện …" inside a clause, not opening the sentence or a clause
             seg = range(h + 1, comma)
-            if not seg or not all(_covered(toks, c, h + 1, comma) for c in seg):
+            if not seg or not all(_covered(toks, c, h + 1, comma) or toks[c].key in ("về", "và", "của", "tại")
+                                  if toks[c].word else True for c in seg) \
+                    or not toks[h + 1].word:
                 return None
             return text[toks[h + 1].start:toks[comma - 1].end]
         h -= 1
@@ -786,6 +845,8 @@ def _is_cue_word(toks: list[_Tok], i: int) -> bool:
         return nxt.key == "chí"
     if t.key == "đ":
         return nxt.text == "/"
+    if i > 0 and toks[i - 1].key in ("tỉnh", "huyện", "xã", "phường", "thị", "quận", "thành"):
+        return False  # "tỉnh Bà Rịa - Vũng Tàu": a place
     return t.key in ("ông", "bà") and (nxt.cap or (nxt.text == "," and t.key == "ông"))
 
 
@@ -954,9 +1015,15 @@ def _find_mentions(text: str, toks: list[_Tok], sentences: _Sentences) -> list[_
                 m.honorific = _honorific(cue2)
         elif after:
             m.title = after
-        elif cue and i > 0:
-            m.title = _title_before_cue(text, toks, i, cue, window_start=max(0, toks[i].start - 40), last=j) \
-                or _on_behalf_of(text, toks, i, cue, window_start=max(0, toks[i].start - 40))
+        elif (cue or rank) and i > 0:
+            if cue and not rank:
+                m.title = _title_before_cue(text, toks, i, cue, window_start=max(0, toks[i].start - 40), last=j)
+            if not m.title:
+                opener = r if r is not None and i == a else (a if rank else None)
+                if opener is None:
+                    cue_start = max(0, toks[i].start - 40) + cue.start()
+                    opener = next((q for q in range(i - 1, -1, -1) if toks[q].start <= cue_start), 0)
+                m.title = _on_behalf_of(text, toks, opener)
         elif i > 1 and toks[i - 1].text == "(" and j < len(toks) and toks[j].text == ")":
             m.title = _drop_rank(_title_before(text, toks, i - 1)[0] or "")  # "Giám đốc Sở (Nguyễn Văn A)"
         if m.title:
@@ -979,12 +1046,10 @@ def _name_after_title(text: str, toks: list[_Tok], a: int, b: int) -> tuple[int,
         return None
     if toks[a - 1].key in ("vực", "vùng", "miền", "nước", "quốc", "địa", "bàn"):
         return None  # "… khu vực Tây Nguyên", "… trên địa bàn …": a region follows, not a person
-    title, p = _title_before(text, toks, a)
-    if not title or _match(toks, p, _RANKS, a) == a - p:
-        return None
     words = tuple(t.key for t in toks[a:b])
-    bare = _match(toks, p, _TITLES, a) == a - p
-    if bare and words in _PLACES and len(words) >= 3 and _is_surname(toks[a]):
+    title, p = _title_before(text, toks, a)
+    if title and _match(toks, p, _TITLES, a) == a - p and words in _PLACES and len(words) >= 3 \
+            and _is_surname(toks[a]) and _match(toks, p, _RANKS, a) != a - p:
         return a, b  # "Chủ tịch Hồ Chí Minh": a leader, not the city
     i = a
     n = _match(toks, a, _PLACES, b)
@@ -993,6 +1058,9 @@ def _name_after_title(text: str, toks: list[_Tok], a: int, b: int) -> tuple[int,
     elif _before_is(toks, a, _PLACE_ENDS) and _match(toks, a - 1, _SETTLEMENTS, a):
         i = a + 2  # "UBND huyện Tây Giang Bhling Mai": the district's two syllables, then the person
     if not 2 <= b - i <= 4:
+        return None
+    title, p = _title_before(text, toks, i) if i != a else (title, p)
+    if not title or _match(toks, p, _RANKS, i) == i - p:
         return None
     for k in range(i, b):
         t = toks[k]
