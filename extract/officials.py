@@ -112,7 +112,8 @@ _FIRST_WORDS = {id(lex): {p[0] for p in lex}
                 for lex in (_TITLES, _WEAK_TITLES, _ROLE_WORDS, _UNIT_HEADS, _ORG_HEADS, _UNIT_WORDS, _PLACES, _NOT_NAMES, _VERBISH,
                             _RANKS, _INSTITUTIONS, _SETTLEMENTS, _STOP_VERBS, _STAFF, _TITLE_STOPS)}
 # The last word before a name that may end a cue or a place word: a cheap test before the regexes.
-_CUE_ENDS = {"chí", "c", "ông", "bà", "ts", "ths", "s", "gs", "pgs", "sĩ", "sư", "ncs", "bs", "kh", ".", "/"}
+_CUE_ENDS = {"chí", "c", "ông", "bà", "ts", "ths", "s", "gs", "pgs", "sĩ", "sư", "ncs", "bs", "kh", ".", "/",
+             "anh", "chị", "hùng", "nhân", "cáo", "tượng", "phạm", "cháu", "thương", "dân"}
 _PLURAL_ENDS = {"chí", "ông", "bà", "vị", ":"}
 _PLACE_ENDS = {"tỉnh", "huyện", "quận", "xã", "phường", "trấn", "phố", "tp", "đường", "số", "ấp", "thôn",
                "bản", "làng", "."}
@@ -132,7 +133,9 @@ _CUE = re.compile(
     r"(?:(?<![^\W\d_])(?P<dc>đồng chí|Đồng chí|ĐỒNG CHÍ|[Đđ]\s?/\s?[cC]|[Đđ]\.[cC]\.?)"
     r"|(?<![^\W\d_])(?P<ong>ông|Ông|ÔNG)|(?<![^\W\d_])(?P<ba>bà|Bà|BÀ)"
     r"|(?<![^\W\d_])(?P<acad>P?GS\s?\.\s?TS(?:\s?\.\s?(?:BS|KH))?\.?|TS\s?\.\s?BS\.?|P?GS\.|TS\.|TS|ThS\.?"
-    r"|Th\.\s?S\.?|NCS\.?|BS\.?|[Tt]hạc sĩ|[Tt]iến sĩ|[Pp]hó [Gg]iáo sư|[Gg]iáo sư))\s*$"
+    r"|Th\.\s?S\.?|NCS\.?|BS\.?|[Tt]hạc sĩ|[Tt]iến sĩ|[Pp]hó [Gg]iáo sư|[Gg]iáo sư)"
+    # a descriptor that is no honorific and no position: the person counts, with neither
+    r"|(?<![^\W\d_])(?P<desc>[Aa]nh|[Cc]hị|[Aa]nh hùng|bệnh nhân|bị cáo|đối tượng|nghi phạm|cháu|tiểu thương|người dân))\s*$"
 )
 _PLURAL_CUE = re.compile(
     r"(?<![^\W\d_])(?:các|Các)\s+(?P<cue>đồng chí|ông\s*,\s*bà|ông\s*/\s*bà|ông|bà|vị)"
@@ -858,7 +861,9 @@ def _covered(toks: list[_Tok], j: int, lo: int, hi: int) -> bool:
     return any(_match(toks, s, _UNIT_WORDS, hi) > j - s for s in range(max(lo, j - 3), j + 1))
 
 
-def _honorific(match: re.Match) -> str:
+def _honorific(match: re.Match) -> str | None:
+    if match.group("desc"):
+        return None
     if match.group("dc"):
         return "đồng chí"
     if match.group("ong"):
@@ -958,6 +963,8 @@ def _find_mentions(text: str, toks: list[_Tok], sentences: _Sentences) -> list[_
         if not _match(toks, a, _PLACES, b):  # "Bà Nguyễn …", "ĐỒNG CHÍ NGUYỄN …": the cue opens the run
             if toks[a].key in ("ông", "bà") and b - a > 1:
                 a += 1
+            elif toks[a].key in ("anh", "chị") and b - a > 2 and _is_surname(toks[a + 1]):
+                a += 1  # "Anh Nguyễn Văn Tú, người dân xã …"
             elif toks[a].key == "đồng" and b - a > 2 and toks[a + 1].key == "chí":
                 a += 2
         window = text[max(0, toks[a].start - 40):toks[a].start]
@@ -966,6 +973,8 @@ def _find_mentions(text: str, toks: list[_Tok], sentences: _Sentences) -> list[_
         if cue is None and r is not None:  # "đồng chí Trung tá Vi Văn Sơn": the cue is before the rank
             window = text[max(0, toks[r].start - 40):toks[r].start]
             cue = _CUE.search(window) if _before_is(toks, r, _CUE_ENDS) else None
+        if cue and cue.group("desc") and not (_is_surname(toks[a]) and b - a >= 2):
+            cue = None  # after "anh", "chị", "bị cáo" … only a surname-led name ("anh Nguyễn Văn Tú")
         found = _name_in_run(text, toks, a, b, cue=bool(cue))
         if not found and not cue:
             found = _name_after_title(text, toks, a, b)
@@ -1057,6 +1066,9 @@ def _name_after_title(text: str, toks: list[_Tok], a: int, b: int) -> tuple[int,
         i = a + n
     elif _before_is(toks, a, _PLACE_ENDS) and _match(toks, a - 1, _SETTLEMENTS, a):
         i = a + 2  # "UBND huyện Tây Giang Bhling Mai": the district's two syllables, then the person
+    foreign = [k for k in range(i, b) if not _syllable(toks[k])]
+    if i == a and len(foreign) >= 2 and foreign == list(range(b - len(foreign), b)) and b - len(foreign) > a:
+        i = b - len(foreign)  # "Tổng thống Mỹ Joe Biden": the romanised name after a country
     if not 2 <= b - i <= 4:
         return None
     title, p = _title_before(text, toks, i) if i != a else (title, p)
