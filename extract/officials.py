@@ -17,6 +17,7 @@ import bisect
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from extract.document import Document, as_document
@@ -176,13 +177,17 @@ class _Tok:
     acronym: bool = False  # UBND, HĐND, CCHC …
 
 
+_APOSTROPHE = re.compile(r"['’ʼ]")
+
+
+@lru_cache(maxsize=65536)
 def _classify(word: str) -> tuple[str, bool, bool, bool]:
-    """(key, cap, upper, acronym) of a word."""
+    """(key, cap, upper, acronym) of a word (cached across articles: the vocabulary is small)."""
     key = _key(word)
     if word.isupper() and len(word) > 1:
         syllable = bool(_SYLLABLE.fullmatch(key))
         return key, syllable, True, not syllable
-    parts = re.split(r"['’ʼ]", word)
+    parts = _APOSTROPHE.split(word)
     if all(p[:1].isupper() and (p[1:].islower() or not p[1:]) for p in parts):
         return key, True, word.isupper(), False
     if word[0].isupper() and not word[1:].islower():
@@ -192,19 +197,16 @@ def _classify(word: str) -> tuple[str, bool, bool, bool]:
 
 def _tokenize(text: str) -> list[_Tok]:
     toks = []
-    seen: dict[str, tuple[str, bool, bool, bool]] = {}
+    append = toks.append
     for m in _TOKEN.finditer(text):
         s = m.group(0)
-        t = _Tok(s, m.start(), m.end())
-        if s[0].isalpha() and (s[-1].isdigit() or s[-2:-1].isdigit()):  # a unit code: "C06", "PC06A"
-            t.word, t.key, t.acronym = True, s.lower(), True
-        elif s[0].isalpha():
-            info = seen.get(s)
-            if info is None:
-                info = seen[s] = _classify(s)
-            t.word = True
-            t.key, t.cap, t.upper, t.acronym = info
-        toks.append(t)
+        if not s[0].isalpha():
+            append(_Tok(s, m.start(), m.end()))
+        elif s[-1].isdigit() or s[-2:-1].isdigit():  # a unit code: "C06", "PC06A"
+            append(_Tok(s, m.start(), m.end(), s.lower(), True, False, False, True))
+        else:
+            key, cap, upper, acronym = _classify(s)
+            append(_Tok(s, m.start(), m.end(), key, True, cap, upper, acronym))
     return toks
 
 
