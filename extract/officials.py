@@ -415,13 +415,37 @@ def _title_word_ok(toks: list[_Tok], i: int, prev: _Tok | None, lo: int | None =
         return 2
     if t.cap and not t.upper:
         return 1
-    if lo is not None and _unknown_lower(toks, i) and _opened(toks, lo, i):
+    if lo is not None and _unknown_lower(toks, i) and _opened(toks, lo, i) and not _after_place(toks, lo, i):
         q = i
         while q < len(toks) and q - i <= 4 and _unknown_lower(toks, q):
             q += 1
-        if q - i <= 4 and _name_boundary(toks, q):
+        if q - i <= 4 and _name_boundary(toks, q) and (
+                (q < len(toks) and toks[q].text not in (".", "\n")) or _predicate_before(toks, lo)):
             return q - i
     return 0
+
+
+def _after_place(toks: list[_Tok], lo: int, i: int) -> bool:
+    """Does toks[i] follow a settlement word, or a place named after one ("… tỉnh Lào Cai")? A unit's
+    name ends with its place: what follows is the sentence ("… tỉnh khen ngợi")."""
+    for h in range(i - 1, max(lo, i - 4) - 1, -1):
+        if _match(toks, h, _SETTLEMENTS, i):
+            return True
+        if not toks[h].cap:
+            return False
+    return False
+
+
+def _predicate_before(toks: list[_Tok], lo: int) -> bool:
+    """Has the sentence a verb before the title at toks[lo] ("Dự hội nghị có bà …, Giám đốc ….")? Then
+    a title may close the sentence; otherwise the last words before the full stop are its verb."""
+    for h in range(lo - 1, max(-1, lo - 40), -1):
+        t = toks[h]
+        if t.text in (".", "\n", ";", "!", "?"):
+            return False
+        if t.word and not t.cap and _match(toks, h, _TITLE_STOPS):
+            return True
+    return False
 
 
 def _name_boundary(toks: list[_Tok], q: int) -> bool:
@@ -508,6 +532,8 @@ def _lower_tail(text: str, toks: list[_Tok], k: int, opened: bool = False) -> in
         return i  # ("… và công chức Sở Nội vụ": the staff of a unit, not part of the name)
     if nxt.text in ((".", ";", ")", ",") if opened else (".", ";", ")")) and not people:
         return i
+    if opened and not people and nxt.word and not nxt.cap and _match(toks, i, _TITLE_STOPS):
+        return i  # "Trung tâm Văn hóa thông tin và thể thao huyện nhấn mạnh": the verb follows
     return None
 
 
