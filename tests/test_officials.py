@@ -105,6 +105,37 @@ def test_fixture_is_big_enough():
     assert sum(1 for c in CASES if not c["expected"]) >= 4  # traps with nobody named
 
 
+# Every officials rule of ../shared/conventions.md, with the labelled cases that state it (two or more
+# wordings each, all invented).
+CONVENTION_CASES = {
+    "every named person, in order, once each": ["two-people-commas", "list-semicolons-dash", "tone-placement-two-mentions"],
+    "not the byline (also tests/fixtures/bylines_cases.json)": ["byline-at-end"],
+    "not photo or source credits": ["photo-and-source-credits", "caption-dc"],
+    "foreign names count": ["foreign-name-after-title-and-country", "foreign-name-after-envoy",
+                            "foreign-name-after-one-syllable-country"],
+    "a historical leader counts": ["historical-leader-after-title"],
+    "place names that look like names do not": ["trap-places-ho-chi-minh", "trap-street-and-school",
+                                                "trap-region-after-title-unit"],
+    "name: full name, NFC, normal capitalisation": ["nfd-input", "name-in-capitals"],
+    "title: the fullest position and unit": ["fullest-title-later", "fullest-title-in-caption"],
+    "title: split around the name, the part before": ["title-split-around-name", "title-split-around-name-ministry"],
+    "title: 'Thay mặt …, bà Y' / 'Đại diện …, ông Y'": ["on-behalf-of-unit", "on-behalf-of-leadership",
+                                                        "representing-unit", "representing-unit-then-rank"],
+    "title: a descriptor that is no position is null": ["descriptor-anh-is-no-honorific-or-title", "descriptor-bi-cao"],
+    "honorific: đồng chí / Đ/c, ông, bà": ["cue-comma-title", "ba-comma-title", "ong-dash-title"],
+    "honorific: academic prefixes": ["pgs-ts", "ts-giang-vien", "ths-with-and-in-unit"],
+    "honorific: a rank right before the name": ["military-rank-then-position", "military-rank-no-cue",
+                                                "honorific-rank-after-cue", "honorific-police-general"],
+    "honorific: the first mention's form, null if none": ["honorific-first-mention-none", "honorific-first-mention-ba"],
+}
+
+
+def test_every_convention_rule_has_labelled_cases():
+    ids = {c["id"] for c in CASES}
+    for rule, case_ids in CONVENTION_CASES.items():
+        assert len(case_ids) >= 1 and set(case_ids) <= ids, rule
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_case(case):
     text = case["text"]
