@@ -231,6 +231,31 @@ def reextract(db_path: str) -> None:
         sys.exit(1)
 
 
+@cli.command("export-warc")
+@db_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="WARC file to write (.warc.gz, or .warc with --no-gzip).")
+@click.option("--site", "site_name", help="Only the responses of this site.")
+@click.option("--gzip/--no-gzip", "use_gzip", default=True, show_default=True, help="Gzip each record (.warc.gz).")
+def export_warc(db_path: str, output: str, site_name: str | None, use_gzip: bool) -> None:
+    """Write every preserved response as a standard WARC file (warcio), bytes and headers as received.
+
+    \b
+    Example:
+        cchc export-warc --db archive.db -o archive.warc.gz
+    """
+    from store.warc import export_warc as write_warc
+
+    archive = _open_archive(db_path)
+    try:
+        count = write_warc(archive, output, site=site_name, gzip=use_gzip)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    finally:
+        archive.close()
+    click.echo(f"Wrote {count} response records to {output}")
+
+
 EXPORT_COLUMNS = ["url", "title", "published_date", "author", "relevant", "province", "province_now",
                   "event_type", "event_start", "event_end", "learners_count", "learners_qualifier",
                   "learners_text", "venues_count", "officials", "rankings", "documents", "text"]

@@ -12,7 +12,8 @@ stands for "somewhere else" (a redirect there must not be followed).
 
 Layout (a bespoke CMS): `/` (menu, calendar widget), listing `/tin-tuc?page=N` (endless: pages
 after the last list nothing new but still link a next page), articles `/tin-tuc/<slug>-<id>.html`,
-calendar `/su-kien?date=YYYY-MM-DD` (every day links the day before and after, for ever).
+calendar `/su-kien/ngay-YYYY-MM-DD[?view=week]` (article-shaped; every day links the days around it,
+for ever).
 """
 from __future__ import annotations
 
@@ -92,8 +93,8 @@ ARTICLES = _articles()
 def _chrome(title: str, main: str, extra_head: str = "", charset: str = "utf-8") -> str:
     menu = ('<ul class="menu"><li><a href="/">Trang chủ</a></li><li><a href="/tin-tuc">Tin tức sự kiện</a></li>'
             '<li><a href="/gioi-thieu">Giới thiệu</a></li><li><a href="/lien-he">Liên hệ</a></li></ul>')
-    calendar = ('<div class="calendar">Lịch công tác: <a href="/su-kien?date=2024-05-01">01/05</a> '
-                '<a href="/su-kien?date=2024-05-02">02/05</a></div>')
+    calendar = ('<div class="calendar">Lịch công tác: <a href="/su-kien/ngay-2024-05-01">01/05</a> '
+                '<a href="/su-kien/ngay-2024-05-02">02/05</a></div>')
     return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="{charset}"><title>{title}</title>{extra_head}'
             f'</head><body><div class="header"><div class="banner">SỞ NỘI VỤ TỈNH LÂM SƠN</div>{menu}</div>'
             f'<div class="main">{main}</div><div class="sidebar">{calendar}</div>'
@@ -248,14 +249,23 @@ def _listing(page: int, fault_list: list[Fault]) -> str:
                   for u, t in links)
     pager = (f'<div class="pagination"><a href="/tin-tuc?page={max(page - 1, 1)}">Trang trước</a> '
              f'<a href="/tin-tuc?page={page}">{page}</a> <a href="/tin-tuc?page={page + 1}">Trang sau</a></div>')
-    return _chrome(f"Tin tức sự kiện - trang {page}", f'<h1>Tin tức sự kiện</h1><ul class="news-list">{lis}</ul>{pager}')
+    days = "".join(_day_link(dt.date(2024, 5, d)) for d in (1, 2, 3))
+    return _chrome(f"Tin tức sự kiện - trang {page}",
+                   f'<h1>Tin tức sự kiện</h1><ul class="news-list">{lis}</ul>{pager}'
+                   f'<h2>Lịch công tác</h2><ul class="calendar-days">{days}</ul>')
+
+
+def _day_link(day: dt.date, week: bool = False) -> str:
+    suffix = "?view=week" if week else ""
+    label = f"Lịch công tác {'tuần' if week else 'ngày'} {day:%d/%m/%Y} của lãnh đạo Sở Nội vụ tỉnh Lâm Sơn"
+    return f'<li><a href="/su-kien/ngay-{day:%Y-%m-%d}{suffix}">{label}</a></li>'
 
 
 def _calendar(day: dt.date) -> str:
-    prev, nxt = day - dt.timedelta(days=1), day + dt.timedelta(days=1)
+    """One day of the endless calendar: every day links the next and previous days (and weeks)."""
+    links = "".join(_day_link(day + dt.timedelta(days=d), week) for d in (-1, 1, 2) for week in (False, True))
     main = (f'<h1>Lịch công tác ngày {day:%d/%m/%Y}</h1><p>Không có sự kiện.</p>'
-            f'<a href="/su-kien?date={prev:%Y-%m-%d}">Ngày trước</a> <a href="/su-kien?date={nxt:%Y-%m-%d}">Ngày sau</a>'
-            f' <a href="/su-kien?date={nxt:%Y-%m-%d}&amp;view=week">Tuần</a>')
+            f'<ul class="calendar-days">{links}</ul>')
     return _chrome(f"Lịch công tác {day:%d/%m/%Y}", main)
 
 
@@ -320,9 +330,9 @@ def _handler(site: HostileSite, fault_list: list[Fault]) -> type[BaseHTTPRequest
                 return self.send(200, _chrome("Sở Nội vụ tỉnh Lâm Sơn", '<h1>Trang chủ</h1><a href="/tin-tuc">Xem tin tức</a>').encode())
             if path == "/tin-tuc":
                 return self.send(200, _listing(int(query.get("page", "1") or 1), fault_list).encode())
-            if path == "/su-kien":
+            if path.startswith("/su-kien/ngay-"):
                 try:
-                    day = dt.date.fromisoformat(query.get("date", ""))
+                    day = dt.date.fromisoformat(path.rsplit("ngay-", 1)[1])
                 except ValueError:
                     day = dt.date(2024, 5, 1)
                 return self.send(200, _calendar(day).encode())
