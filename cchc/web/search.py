@@ -55,6 +55,25 @@ def _count(conn: sqlite3.Connection, table: str, match: str) -> tuple[int, bool]
     return min(n, COUNT_CAP), n > COUNT_CAP
 
 
+def _contains(fragment: str, words: list[str]) -> bool:
+    folded = fold_aligned(fragment)
+    return any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", folded) for w in words)
+
+
+def _window(conn: sqlite3.Connection, article_id: int, words: list[str], width: int = 110) -> str | None:
+    """A fragment of the article's text around the query (as a phrase, else its first word), when
+    FTS5's snippet of the text column could not show it (a match through đ→d folding)."""
+    row = conn.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+    text = (row[0] if row else "") or ""
+    folded = fold_aligned(text)
+    for needle in (" ".join(words), *words):
+        m = re.search(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", folded)
+        if m:
+            start, end = max(0, m.start() - width), min(len(text), m.end() + width)
+            return ("… " if start else "") + " ".join(text[start:end].split()) + (" …" if end < len(text) else "")
+    return None
+
+
 def highlight(fragment: str, words: list[str]) -> Markup:
     """`fragment` escaped, the query (as a phrase where it occurs, else each word) in <mark>.
 
@@ -140,6 +159,8 @@ def search_articles(conn: sqlite3.Connection, q: str, limit: int = ARTICLE_LIMIT
         if row is None:
             continue
         plain = (snippets.get(h["id"]) or "").replace(HIT_OPEN, "").replace(HIT_CLOSE, "")
+        if not _contains(plain, words):  # the match is only in the folded copy (đ): window it here
+            plain = _window(conn, row["id"], words) or plain
         out.append({**row, "article_id": row["id"], "tier": h["tier"], "href": common.article_path(row["id"]),
                     "title_html": highlight(row["title"] or "", words),
                     "snippet_html": highlight(plain, words),
