@@ -153,7 +153,7 @@ def crawl(db_path: str, sites: tuple[str, ...], all_sites: bool, start_urls: tup
         cchc crawl --start-url https://sonoivu.example.gov.vn/ --db my.db
         scrapy crawl portal -a site=vinhphuc -s CCHC_DB=archive.db
     """
-    from crawler.run import crawl as run_crawl
+    from crawler.run import crawl as run_crawl, health_lines
     from crawler.sites import SiteConfigError, UnknownSiteError, all_sites as every_site, load_site
 
     if not (sites or start_urls or all_sites):
@@ -176,6 +176,8 @@ def crawl(db_path: str, sites: tuple[str, ...], all_sites: bool, start_urls: tup
         click.echo(f"{name}: {site_stats.get('status')}, {site_stats.get('pages', 0)} pages, "
                    f"{site_stats.get('articles', 0)} articles, {site_stats.get('errors', 0)} errors, "
                    f"{site_stats.get('fetch_failures', 0)} failed fetches (table fetch_log){resumed}")
+        for line in health_lines(site_stats):
+            click.echo(line)
     click.echo(f"Archive: {db_path}")
     failed = {name: s for name, s in (stats.get("sites") or {}).items() if s.get("status") != "ok"}
     if failed or not stats.get("sites"):
@@ -412,22 +414,30 @@ def package(db_path: str, project: str, target: str) -> None:
 
 @cli.command()
 def sites() -> None:
-    """List the configured sites (name, province, CMS, verified, base URL).
+    """List the crawl plan of every provincial unit: the configured sites (name, province, CMS,
+    host, verified, plan) and, for a unit with no known Sở Nội vụ host, the generic mode from its
+    province portal.
 
     \b
     Example:
         cchc sites
     """
-    from crawler.sites import SiteConfigError, all_sites
+    from crawler.sites import SiteConfigError, crawl_plans
 
     try:
-        configured = all_sites()
+        plans = crawl_plans()
     except SiteConfigError as exc:
-        raise click.ClickException(str(exc).strip('"')) from None
-    for site in configured:
-        mark = "verified" if site.verified else "unverified"
-        click.echo(f"{site.name:16} {site.province:16} {site.cms:11} {mark:10} {site.base_url}")
-
+        raise click.ClickException(str(exc).strip("\"")) from None
+    rows = [("name", "province", "unit (2025)", "CMS", "host", "verified", "plan")]
+    rows += [(p.name or "-", p.province, p.unit, p.cms, p.host, "yes" if p.verified else "no", p.plan) for p in plans]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
+    units = {p.unit for p in plans}
+    configured = {p.unit for p in plans if p.name}
+    click.echo(f"\n{sum(1 for p in plans if p.name)} site configs cover {len(configured)} of {len(units)} "
+               f"provincial units; {len(units - configured)} have no known Sở Nội vụ host (generic mode from "
+               f"the province portal). None is verified against the live site unless marked.")
 
 if __name__ == "__main__":
     cli()

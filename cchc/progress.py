@@ -38,7 +38,7 @@ def site_counts(db_path: str | Path) -> dict[str, dict[str, int]]:
 
 def progress_line(counts: dict[str, dict[str, int]]) -> str:
     """One line: every site's pages/articles/errors so far."""
-    parts = [f"{site} {c['pages']}p {c['articles']}a" + (f" {c['errors']}err" if c["errors"] else "")
+    parts = [f"{site} {c['pages']}p {c['articles']}a" + (f" {c['errors']}×HTTP≥400" if c["errors"] else "")
              for site, c in sorted(counts.items())]
     total = sum(c["pages"] for c in counts.values())
     return f"crawling: {total} pages · " + (" · ".join(parts) if parts else "starting …")

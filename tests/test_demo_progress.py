@@ -24,7 +24,7 @@ def test_counts_per_site_come_from_the_archive(tmp_path):
     counts = site_counts(path)
     assert counts == {"hanoi": {"pages": 2, "articles": 0, "errors": 1},
                       "vinhphuc": {"pages": 1, "articles": 1, "errors": 0}}
-    assert progress_line(counts) == "crawling: 3 pages · hanoi 2p 0a 1err · vinhphuc 1p 1a"
+    assert progress_line(counts) == "crawling: 3 pages · hanoi 2p 0a 1×HTTP≥400 · vinhphuc 1p 1a"
     assert site_counts(tmp_path / "missing.db") == {}
 
 

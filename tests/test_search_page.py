@@ -73,6 +73,10 @@ def test_people_and_articles_in_one_answer_with_counts(client):
     assert titles[0] == VINH_PHUC_TITLE  # the only article naming him comes first
     snippets = page.select("p", "cchc-snippet")
     assert snippets and any(text_of(m) for m in page.select("mark", "cchc-hit"))
+    # the first snippet shows why it matched: the name as written, highlighted (found through đ→d)
+    first = page.found.index(snippets[0])
+    marks = [e for e in page.found[first:first + 40] if e["tag"] == "mark"]
+    assert "Đỗ Quý Tiến" in [text_of(m) for m in marks]
 
 
 def test_table_search_leads_to_the_ranked_page(client):

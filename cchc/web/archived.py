@@ -16,17 +16,19 @@ ARCHIVED_CSP = ("sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src
 
 
 def decode_body(body: bytes | None, encoding: str | None) -> bytes:
-    """A stored body as the bytes that were received."""
+    """A stored body as the entity that was received (zlib as stored, or the response's own
+    gzip/deflate Content-Encoding undone), like `store.Archive.page_body`."""
     if body is None:
         return b""
-    try:
-        from store import decode_body as store_decode  # the store package, when it has one
-    except ImportError:
-        store_decode = None
-    if store_decode is not None:
-        return store_decode(body, encoding)
     if encoding == "zlib":
         return zlib.decompress(body)
+    if encoding == "gzip":
+        return zlib.decompress(body, 16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        try:
+            return zlib.decompress(body)
+        except zlib.error:
+            return zlib.decompress(body, -zlib.MAX_WBITS)
     return bytes(body)
 
 

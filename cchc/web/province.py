@@ -11,7 +11,9 @@ from store import provinces
 from cchc.web import common
 from extract.normalize import fold
 
-EVENT_LIMIT = 500
+EVENT_LIMIT = 200
+OFFICIAL_LIMIT = 200
+RANKING_LIMIT = 400
 
 
 def province_context(conn: sqlite3.Connection, name: str, era: str | None = None) -> dict | None:
@@ -27,12 +29,16 @@ def province_context(conn: sqlite3.Connection, name: str, era: str | None = None
         found_era = "now"
     era = found_era
     column = "province" if era == "then" else "province_now"
-    events = common.rows(conn, f"""
+    ordered = [r[0] for r in conn.execute(f"""
+        SELECT id FROM articles WHERE {column} = ? AND relevant = 1
+        ORDER BY coalesce(event_start, published_date) DESC, id DESC LIMIT {EVENT_LIMIT}""", [province])]
+    marks = ",".join("?" * len(ordered)) or "NULL"
+    details = {e["article_id"]: e for e in common.rows(conn, f"""
         SELECT id AS article_id, title, province, province_now, event_type, event_start, event_end,
                published_date, coalesce(event_start, published_date) AS date, event_year AS year,
                learners_count, learners_qualifier, venues_count, url
-        FROM articles WHERE {column} = ? AND relevant = 1
-        ORDER BY date DESC, id DESC LIMIT {EVENT_LIMIT}""", [province])
+        FROM articles WHERE id IN ({marks})""", ordered)}
+    events = [details[i] for i in ordered]
     for e in events:
         e["href"] = common.article_path(e["article_id"])
     per_year = common.rows(conn, f"""
@@ -51,26 +57,38 @@ def province_context(conn: sqlite3.Connection, name: str, era: str | None = None
         SELECT r.index_name, r.year, r.rank, r.total, r.change, r.score, r.subject, r.evidence,
                a.id AS article_id, a.title AS article_title, a.published_date
         FROM rankings r JOIN articles a ON a.id = r.article_id
-        WHERE a.{column} = ? ORDER BY r.index_name, r.year, a.published_date""", [province])
+        WHERE r.subject IN ({",".join("?" * len(members))}) AND a.{column} = ?
+        ORDER BY r.index_name, r.year, a.published_date LIMIT {RANKING_LIMIT}""", [*members, province])
     rankings: dict[str, list[dict]] = {}
     for r in ranking_rows:
         if fold(r["subject"] or "") not in folded_members:
             continue  # the province's articles also rank others (districts, neighbours)
         r["href"] = common.article_path(r["article_id"])
         rankings.setdefault(r["index_name"] or "other", []).append(r)
-    officials = common.rows(conn, f"""
-        SELECT p.id AS person_id, p.name, p.scope, count(DISTINCT ap.article_id) AS articles,
-               max(coalesce(a.event_start, a.published_date)) AS last_seen
-        FROM articles a JOIN appearances ap ON ap.article_id = a.id JOIN people p ON p.id = ap.person_id
-        WHERE a.{column} = ?
-        GROUP BY p.id ORDER BY articles DESC, last_seen DESC, p.name LIMIT 200""", [province])
-    for o in officials:  # the latest title, for the 200 people shown only
-        latest = conn.execute("""
-            SELECT ap.title FROM appearances ap JOIN articles a ON a.id = ap.article_id
-            WHERE ap.person_id = ? AND ap.title IS NOT NULL
-            ORDER BY coalesce(a.event_start, a.published_date) DESC, length(ap.title) DESC LIMIT 1""",
-                              [o["person_id"]]).fetchone()
-        o["latest_title"] = latest[0] if latest else None
+    # officials named in its training events: one pass over those articles' appearances (the article side from the covering
+    # index), aggregated here, then names for the people shown only
+    people: dict[int, dict] = {}
+    for person_id, article_id, title, date in conn.execute(f"""
+            SELECT ap.person_id, ap.article_id, ap.title, coalesce(a.event_start, a.published_date)
+            FROM articles a JOIN appearances ap ON ap.article_id = a.id
+            WHERE a.{column} = ? AND a.relevant = 1""", [province]):
+        entry = people.setdefault(person_id, {"person_id": person_id, "article_ids": set(), "last_seen": None,
+                                              "latest_title": None, "title_date": None})
+        entry["article_ids"].add(article_id)
+        if date and (entry["last_seen"] is None or date > entry["last_seen"]):
+            entry["last_seen"] = date
+        if title and (entry["title_date"] is None or (date or "") >= entry["title_date"]):
+            entry["latest_title"], entry["title_date"] = title, date or ""
+    top = sorted(people.values(), key=lambda e: e["last_seen"] or "", reverse=True)  # latest first …
+    top = sorted(top, key=lambda e: -len(e["article_ids"]))[:OFFICIAL_LIMIT]  # … within most articles
+    names = {}
+    if top:
+        marks = ",".join("?" * len(top))
+        names = {r[0]: (r[1], r[2]) for r in conn.execute(
+            f"SELECT id, name, scope FROM people WHERE id IN ({marks})", [e["person_id"] for e in top])}
+    officials = [{"person_id": e["person_id"], "name": names.get(e["person_id"], ("?", None))[0],
+                  "scope": names.get(e["person_id"], ("?", None))[1], "articles": len(e["article_ids"]),
+                  "last_seen": e["last_seen"], "latest_title": e["latest_title"]} for e in top]
     for o in officials:
         o["href"] = common.person_path(o["person_id"])
     now = provinces.province_now(province) if era == "then" else province

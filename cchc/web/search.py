@@ -4,11 +4,12 @@
   phrase hits come first, each group ranked by FTS5's bm25 (title weighted 10× the body).
 - Diacritics are optional, đ included: the query is folded (extract.normalize.fold) and matched
   against the folded copy the store indexes beside the text.
-- Ranking stays inside FTS5 (`ORDER BY bm25(...) LIMIT n`) and its cost is bounded: a query with
-  at most RANK_CAP matches is ranked over all of them; a commoner one (a word in most articles)
-  is ranked among its RANK_CAP most recently archived matches (found through the rowid order, so
-  no match beyond them is touched), and the page says so. Only the rows shown are read from
-  `articles`; counts stop at COUNT_CAP.
+- Ranking stays inside FTS5 and its cost is bounded: a query with at most RANK_CAP matches is
+  ranked by `bm25()` over all of them (`ORDER BY … LIMIT n`); a commoner one (a word in most
+  articles) would make bm25 count its documents over the whole index, so it shows its RANK_CAP
+  most recently archived matches instead, those with the words in the title first (FTS5 walks its
+  doclist from the newest rowid and stops), and the page says so. Only the rows shown are read
+  from `articles`; counts stop at COUNT_CAP.
 - Each article comes with an FTS5 `snippet()` of its body, the query's words highlighted
   (escaped first, then our own <mark>)."""
 from __future__ import annotations
@@ -24,7 +25,7 @@ from extract.document import fold_aligned
 from extract.normalize import fold
 
 ARTICLE_LIMIT = 20
-PEOPLE_LIMIT = 50
+PEOPLE_LIMIT = 20
 COUNT_CAP = 1000
 RANK_CAP = 500
 SNIPPET_TOKENS = 28
@@ -54,12 +55,23 @@ def _count(conn: sqlite3.Connection, table: str, match: str) -> tuple[int, bool]
     return min(n, COUNT_CAP), n > COUNT_CAP
 
 
-def rank_floor(conn: sqlite3.Connection, table: str, match: str) -> int:
-    """The smallest rowid to rank: 0 when `match` has at most RANK_CAP hits, else the rowid of the
-    RANK_CAP-th newest hit (FTS5 walks its doclist in rowid order and stops there)."""
-    row = conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-                       [match, RANK_CAP]).fetchone()
-    return row[0] + 1 if row else 0
+def _contains(fragment: str, words: list[str]) -> bool:
+    folded = fold_aligned(fragment)
+    return any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", folded) for w in words)
+
+
+def _window(conn: sqlite3.Connection, article_id: int, words: list[str], width: int = 110) -> str | None:
+    """A fragment of the article's text around the query (as a phrase, else its first word), when
+    FTS5's snippet of the text column could not show it (a match through đ→d folding)."""
+    row = conn.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+    text = (row[0] if row else "") or ""
+    folded = fold_aligned(text)
+    for needle in (" ".join(words), *words):
+        m = re.search(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", folded)
+        if m:
+            start, end = max(0, m.start() - width), min(len(text), m.end() + width)
+            return ("… " if start else "") + " ".join(text[start:end].split()) + (" …" if end < len(text) else "")
+    return None
 
 
 def highlight(fragment: str, words: list[str]) -> Markup:
@@ -98,13 +110,32 @@ def search_articles(conn: sqlite3.Connection, q: str, limit: int = ARTICLE_LIMIT
     hits: list[dict] = []
     seen: set[int] = set()
     bounded = False
+    counts = []
     for tier, match in tiers:
-        floor = rank_floor(conn, "articles_fts", match)
-        bounded = bounded or floor > 0
-        found = common.rows(conn, f"""
-            SELECT rowid AS id, bm25(articles_fts, {BM25_WEIGHTS}) AS score
-            FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? ORDER BY score LIMIT ?""",
-                            [match, floor, limit + len(seen)])
+        if len(hits) >= limit and counts:
+            counts.append(_count(conn, "articles_fts", match))
+            continue
+        # one pass over the newest matches gives the count (capped) and the floor of what is ranked
+        newest = [r[0] for r in conn.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+            [match, COUNT_CAP + 1])]
+        counts.append((min(len(newest), COUNT_CAP), len(newest) > COUNT_CAP))
+        if len(newest) > RANK_CAP:
+            # too common to rank by bm25: FTS5's bm25 counts the documents of every phrase over the
+            # whole index on its first call. The newest RANK_CAP matches instead, title hits first.
+            bounded = True
+            window = newest[:RANK_CAP]
+            floor = window[-1]
+            in_title = {r[0] for r in conn.execute(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ?",
+                ["{title} : " + match, floor])}
+            ordered = sorted(window, key=lambda rowid: (rowid not in in_title, -rowid))
+            found = [{"id": rowid} for rowid in ordered[:limit + len(seen)]]
+        else:
+            found = common.rows(conn, f"""
+                SELECT rowid AS id, bm25(articles_fts, {BM25_WEIGHTS}) AS score
+                FROM articles_fts WHERE articles_fts MATCH ? ORDER BY score LIMIT ?""",
+                                [match, limit + len(seen)])
         for h in found:
             if h["id"] not in seen and len(hits) < limit:
                 seen.add(h["id"])
@@ -128,12 +159,14 @@ def search_articles(conn: sqlite3.Connection, q: str, limit: int = ARTICLE_LIMIT
         if row is None:
             continue
         plain = (snippets.get(h["id"]) or "").replace(HIT_OPEN, "").replace(HIT_CLOSE, "")
+        if not _contains(plain, words):  # the match is only in the folded copy (đ): window it here
+            plain = _window(conn, row["id"], words) or plain
         out.append({**row, "article_id": row["id"], "tier": h["tier"], "href": common.article_path(row["id"]),
                     "title_html": highlight(row["title"] or "", words),
                     "snippet_html": highlight(plain, words),
                     "province_href": common.province_path(row["province"])})
-    count, capped = _count(conn, "articles_fts", tiers[-1][1])
-    phrase_count, _ = _count(conn, "articles_fts", tiers[0][1]) if len(tiers) > 1 else (count, capped)
+    count, capped = counts[-1]
+    phrase_count = counts[0][0]
     return {"rows": out, "count": count, "count_capped": capped, "phrase_count": phrase_count,
             "bounded": bounded, "rank_cap": RANK_CAP}
 
