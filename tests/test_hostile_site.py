@@ -166,3 +166,12 @@ def test_endless_calendar_and_pager_end_within_a_few_dozen_requests(generic_craw
 def test_the_archive_is_intact(mode, request):
     _, _, conn = request.getfixturevalue(f"{mode}_crawl")
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_one_site_is_scheme_host_and_port_with_the_move_to_tls_allowed():
+    from crawler.middlewares import same_site
+
+    assert same_site("https://sonoivu.example.gov.vn/tin", "http://sonoivu.example.gov.vn/")
+    assert not same_site("http://sonoivu.example.gov.vn:8080/tin", "http://sonoivu.example.gov.vn/")
+    assert not same_site("http://127.0.0.1:8001/a", "http://127.0.0.1:8002/")
+    assert not same_site("https://other.gov.vn/", "https://sonoivu.example.gov.vn/")
