@@ -150,7 +150,9 @@ def test_tracking_parameters_and_canonical_copies_are_one_article(config_crawl):
     links = {r["url"].replace(site.base_url, ""): r["reason"] for r in conn.execute("SELECT * FROM article_links")}
     canonical = ARTICLE[hostile.CANONICAL].path
     assert links[canonical + "?print=1"] == "canonical"
-    assert links[ARTICLE[1].path.replace("-1001.html", "-ban-sao-1001.html")] == "same content"
+    copy, original = ARTICLE[1].path.replace("-1001.html", "-ban-sao-1001.html"), ARTICLE[1].path
+    # whichever of the two byte-identical pages was stored first is the article, the other is linked
+    assert (links.get(copy) or links.get(original)) == "same content"
 
 
 def test_endless_calendar_and_pager_end_within_a_few_dozen_requests(generic_crawl):
