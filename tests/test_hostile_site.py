@@ -16,7 +16,7 @@ from replay import hostile
 pytestmark = pytest.mark.e2e
 
 # Retries on (the 503 asks for one), a short timeout (the hanging URL hangs for HANG_SECONDS).
-SETTINGS = {**FAST_CRAWL, "RETRY_TIMES": 1, "DOWNLOAD_TIMEOUT": 2, "CCHC_MAX_PAGES": 400}
+SETTINGS = {**FAST_CRAWL, "RETRY_TIMES": 1, "DOWNLOAD_TIMEOUT": 4, "CCHC_MAX_PAGES": 400}
 ARTICLE = {a.number: a for a in hostile.ARTICLES}
 
 
