@@ -94,6 +94,16 @@ def origin(url: str) -> tuple[str, str, int]:
             port or {"http": 80, "https": 443}.get(parts.scheme.lower(), 0))
 
 
+def same_site(url: str, site_url: str) -> bool:
+    """Is `url` on the site of `site_url`: the same scheme, host and port — where http on port 80
+    and https on port 443 of one host count as one site (portals move to TLS and redirect)."""
+    a, b = origin(url), origin(site_url)
+    if a == b:
+        return True
+    default = {("http", 80), ("https", 443)}
+    return a[1] == b[1] and (a[0], a[2]) in default and (b[0], b[2]) in default
+
+
 def record_failure(crawler: Any, url: str, error: str, attempts: int = 1, status: int | None = None) -> None:
     """Write one failed fetch to the archive's fetch_log (and count it)."""
     from crawler.pipelines import open_archive, release_archive
@@ -125,7 +135,7 @@ class ScopeMiddleware:
         """Refuse a request outside the spider's origin."""
         spider = self.crawler.spider
         starts = getattr(spider, "start_urls_", None)
-        if not starts or origin(request.url) == origin(starts[0]):
+        if not starts or same_site(request.url, starts[0]):
             return None
         first = (request.meta.get("redirect_urls") or [request.url])[0]
         what = "redirect outside the site" if request.meta.get("redirect_urls") else "outside the site"

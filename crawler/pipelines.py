@@ -284,6 +284,6 @@ def _declared_html(headers: dict | None) -> bool:
 
 
 def _same_origin(a: str, b: str) -> bool:
-    from crawler.middlewares import origin
+    from crawler.middlewares import same_site
 
-    return origin(a) == origin(b)
+    return same_site(a, b)

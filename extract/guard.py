@@ -87,8 +87,6 @@ def plausible_record(record: dict, today: dt.date | None = None) -> dict:
     for key in ("published_date", "event_start", "event_end"):
         if key in record:
             record[key] = _plausible_date(record[key], last_year)
-    if record.get("event_end") and not record.get("event_start"):
-        record["event_end"] = None
     rankings = []
     for r in record.get("rankings") or []:
         if isinstance(r.get("year"), int) and not isinstance(r.get("year"), bool) \
