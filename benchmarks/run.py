@@ -240,7 +240,7 @@ def stage_extract(sites: dict, n_pages: int, rounds: int) -> dict:
     from crawler.sites import load_site
 
     pages = sample_pages(sites, n_pages)
-    configs = {name: load_site(name).as_dict() for name in sites}
+    configs = {name: load_site(name).for_replay("http://127.0.0.1").as_dict() for name in sites}
     runners = {
         "extract_html (site config)": lambda s, u, b: extract.extract_html(b, url=u, site=configs[s]),
         "extract_html (generic)": lambda s, u, b: extract.extract_html(b, url=u),
@@ -294,7 +294,7 @@ def stage_preserve(sites: dict, urls: dict, db: Path, workdir: Path) -> dict:
 
     archive = Archive(db)
     for name in sites:
-        archive.save_site(load_site(name).with_base_url(urls[name]).as_dict())
+        archive.save_site(load_site(name).for_replay(urls[name]).as_dict())
     warc_path = workdir / "same-bytes.warc.gz"
     raw = zl = 0
     counter = _Counter()
@@ -355,7 +355,8 @@ class _Counter(io.RawIOBase):
 def stage_reextract(db: Path, extractor: str = "extract:extract_html") -> dict:
     """`store.reextract` on every core, in a child process (its own peak RSS and its workers');
     with `extractor="benchmarks.probes:noop_extract"` it measures the engine without extraction."""
-    code = ("import json, resource, sys; from cchc.reextract import site_config; from store.reextract import reextract; "
+    code = ("import json, resource, sys; from crawler.sites import load_site; from store.reextract import reextract; "
+            "site_config = lambda name: load_site(name).for_replay('http://127.0.0.1').as_dict(); "
             "last = [0.0]\n"
             "def progress(done, total):\n"
             "    import time\n"

@@ -227,7 +227,7 @@ def site_configs(base_urls: dict[str, str], sizes: dict[str, int]) -> list[dict]
 
     out = []
     for name, url in base_urls.items():
-        config = load_site(name).with_base_url(url).as_dict()
+        config = load_site(name).for_replay(url).as_dict()  # the replay's layout (`replay:` block)
         config["pagination"]["max_pages"] = -(-sizes[name] // PAGE_SIZE) + 2
         out.append(config)
     return out

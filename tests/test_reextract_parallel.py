@@ -16,7 +16,7 @@ VOLATILE = {"id", "extracted_at", "extractor_version"}
 
 
 def _config(name):
-    return load_site(name).as_dict() if name in SITES else None
+    return load_site(name).for_replay("http://127.0.0.1").as_dict() if name in SITES else None
 
 
 @pytest.fixture()
