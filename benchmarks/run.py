@@ -305,8 +305,11 @@ def stage_preserve(sites: dict, urls: dict, db: Path, workdir: Path) -> dict:
     with open(warc_path, "wb") as warc_file:
         writer = WARCWriter(warc_file, gzip=True)
         for name, site in sites.items():
-            targets = [("listing", site.listing_path(n)) for n in range(1, site.pages + 1)]
-            targets += [("article", a.path) for a in site.articles]
+            # in crawl order: a listing page, then its articles (the dictionary trains on both kinds)
+            targets = []
+            for n in range(1, site.pages + 1):
+                targets.append(("listing", site.listing_path(n)))
+                targets += [("article", a.path) for a in site.articles[(n - 1) * site.page_size:n * site.page_size]]
             for kind, target in targets:
                 response = answer(site, "GET", target, urlsplit(urls[name]).netloc)
                 head, _, body = response.partition(b"\r\n\r\n")

@@ -514,8 +514,9 @@ class Archive:
                                     [key, name, fold(name), scope]).lastrowid
 
     def counts(self) -> dict[str, int]:
-        """Row count of every table (FTS shadow tables left out)."""
-        return {t: self.db[t].count for t in self.db.table_names() if "_fts" not in t}
+        """Row count of every table (FTS shadow tables and the re-extraction log left out)."""
+        return {t: self.db[t].count for t in self.db.table_names()
+                if "_fts" not in t and t != "reextract_runs"}  # runs are bookkeeping, not archive rows
 
     def iter_records(self, relevant_only: bool = False) -> Iterator[dict]:
         """Every archived article as a record of the shared schema (officials, rankings, documents nested)."""
