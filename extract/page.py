@@ -288,36 +288,30 @@ def _selector_needs(selector: str) -> tuple[tuple[frozenset, frozenset, frozense
 
 
 class _Tokens:
-    """The ids, class names and attribute names present on a page (so a selector that cannot match
-    is never evaluated) and the elements that may hold the title (h1–h3, and blocks whose class or
-    id mentions a title), gathered in one walk."""
+    """What a page can match: an id, class or attribute name absent from its source text is absent
+    from the page, so a selector needing it is never evaluated (a plain substring test, no walk over
+    the tree). Also the elements that may hold the title: h1–h3, and blocks whose class or id
+    mentions a title."""
 
     def __init__(self, root, source: str):
-        ids: set[str] = set()
-        classes: set[str] = set()
-        candidates = []
+        self.source = source
         search = _TITLE_CLASS.search
-        for el in root.iter(etree.Element):
-            tag = el.tag
+        candidates = list(root.iter("h1", "h2", "h3"))
+        for el in root.iter("div", "p", "span", "td", "strong", "a"):
             cls = el.get("class")
+            if cls and search(cls):
+                candidates.append(el)
+                continue
             ident = el.get("id")
-            if cls:
-                classes.add(cls)
-            if ident:
-                ids.add(ident)
-            if tag in _HEADINGS:
+            if ident and search(ident):
                 candidates.append(el)
-            elif tag in _TITLE_BLOCK_TAGS and ((cls and search(cls)) or (ident and search(ident))):
-                candidates.append(el)
-        self.ids = ids
-        self.classes = set(" ".join(classes).split())
-        # an attribute name absent from the source text is absent from the page
-        self.attrs = {name for name in ("itemprop", "datetime", "property") if name in source}
-        self.title_candidates = candidates
+        # document order (the parser's line numbers), for ties between equally scored candidates
+        self.title_candidates = sorted(candidates, key=lambda el: el.sourceline or 0)
 
     def may_match(self, selector: str) -> bool:
         """False when no element of the page can match `selector`."""
-        return any(ids <= self.ids and classes <= self.classes and attrs <= self.attrs
+        source = self.source
+        return any(all(name in source for name in (*ids, *classes, *attrs))
                    for ids, classes, attrs in _selector_needs(selector))
 
 
@@ -740,7 +734,7 @@ def _find_title(root, selectors: dict, context: dict, meta: dict, anchor) -> tup
     tokens = getattr(_TOKENS, "page", None)
     found = tokens[1].title_candidates if tokens and tokens[0] is root else list(root.iter("h1", "h2", "h3"))
     seen = set(found)
-    for el in [*found, *(m for m in marked if m not in seen)]:
+    for el in sorted([*found, *(m for m in marked if m not in seen)], key=lambda e: e.sourceline or 0):
         tag = el.tag
         if tag in ("div", "p", "span", "td", "strong", "a") and el not in marked:
             if not _TITLE_CLASS.search(_attrs(el)):
@@ -779,7 +773,8 @@ def _find_title(root, selectors: dict, context: dict, meta: dict, anchor) -> tup
         candidates.append((score, -order, text, "heading", el))
     if link and not any(c[0] >= 6 and link_key and _fold_title(c[2]).startswith(link_key[:20]) for c in candidates):
         candidates.append((5.5, 1, link, "link", None))
-    if head_own and not site_title and own_key in furniture | _logo_texts(root):
+    if (head_own and not site_title and not any(c[0] >= 5 for c in candidates)
+            and (own_key in furniture or own_key in _logo_texts(root))):
         head_own = None  # <title> is the site's name, printed in its footer or logo: the same on every page
     if head_own and len(head_own) >= 8:
         candidates.append((4.0, 0, head_own, "head", None))
