@@ -8,7 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from cchc.store import Archive
+from store import Archive
 from extract.normalize import fold
 
 WORDS = ("cải cách hành chính tập huấn bồi dưỡng hội nghị công chức viên chức Sở Nội vụ tỉnh "

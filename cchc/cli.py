@@ -18,7 +18,7 @@ db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=Tru
 
 
 def _open_archive(db_path: str, create: bool = False):
-    from cchc.store import Archive, ArchiveError
+    from store import Archive, ArchiveError
 
     try:
         return Archive(db_path, create=create)
@@ -161,6 +161,31 @@ def reextract(db_path: str) -> None:
     click.echo(f"Re-extracted {done} articles from preserved pages ({failed} failed).")
     if failed:
         sys.exit(1)
+
+
+@cli.command("export-warc")
+@db_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="WARC file to write (.warc.gz, or .warc with --no-gzip).")
+@click.option("--site", "site_name", help="Only the responses of this site.")
+@click.option("--gzip/--no-gzip", "use_gzip", default=True, show_default=True, help="Gzip each record (.warc.gz).")
+def export_warc(db_path: str, output: str, site_name: str | None, use_gzip: bool) -> None:
+    """Write every preserved response as a standard WARC file (warcio), bytes and headers as received.
+
+    \b
+    Example:
+        cchc export-warc --db archive.db -o archive.warc.gz
+    """
+    from store.warc import export_warc as write_warc
+
+    archive = _open_archive(db_path)
+    try:
+        count = write_warc(archive, output, site=site_name, gzip=use_gzip)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    finally:
+        archive.close()
+    click.echo(f"Wrote {count} response records to {output}")
 
 
 EXPORT_COLUMNS = ["url", "title", "published_date", "author", "relevant", "province", "province_now",

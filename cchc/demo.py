@@ -11,7 +11,7 @@ DEMO_BASE_PORT = 18410
 def build_demo(db_path: str | Path, base_port: int | None = None) -> dict:
     """Start the replay, crawl every replay site (configured sites by config, others generically)
     into `db_path`, stop the replay; return the crawl stats."""
-    from cchc.store import Archive
+    from store import Archive
     from crawler.run import crawl
     from crawler.sites import UnknownSiteError, load_site
     from replay.server import start_replay

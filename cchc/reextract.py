@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from cchc.store import Archive
+from store import Archive
 
 log = logging.getLogger(__name__)
 

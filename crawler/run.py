@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
@@ -22,7 +24,9 @@ from crawler.sites import SiteConfig, from_dict
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _STAT_KEYS = {"pages": "cchc/pages", "articles": "cchc/articles", "errors": "cchc/errors",
               "skipped_known": "cchc/skipped_known", "extract_errors": "cchc/extract_errors",
-              "robots_forbidden": "robotstxt/forbidden", "requests": "downloader/request_count"}
+              "robots_forbidden": "robotstxt/forbidden", "requests": "downloader/request_count",
+              "fetch_failures": "cchc/fetch_failures", "not_articles": "cchc/not_articles",
+              "duplicates_linked": "cchc/duplicates_linked", "resumed": "cchc/resumed"}
 
 
 def crawl(db_path: str | os.PathLike, sites: Iterable[SiteConfig] = (),
@@ -41,15 +45,16 @@ def crawl(db_path: str | os.PathLike, sites: Iterable[SiteConfig] = (),
     "sites": {name: {"pages", "articles", "errors", "skipped_known", "extract_errors",
     "robots_forbidden", "requests", "reached", "status", "messages", "finish_reason"}}}.
     `status` is "ok", "unreachable" (nothing could be fetched) or "failed"."""
+    # paths are the caller's: the child runs with cwd=REPO_ROOT
     spec = {
-        "db": str(db_path),
+        "db": os.path.abspath(db_path),
         "sites": [s.as_dict() for s in sites],
         "start_urls": [[name, url] for name, url in start_urls.items()] if isinstance(start_urls, dict)
         else [[None, url] for url in start_urls],
         "settings": dict(settings or {}),
         "incremental": bool(incremental),
-        "jobdir": str(jobdir) if jobdir else None,
-        "log_file": str(log_file) if log_file else None,
+        "jobdir": os.path.abspath(jobdir) if jobdir else None,
+        "log_file": os.path.abspath(log_file) if log_file else None,
     }
     if not spec["sites"] and not spec["start_urls"]:
         return _report({}, ["nothing to crawl: give sites or start_urls"])
@@ -59,10 +64,11 @@ def crawl(db_path: str | os.PathLike, sites: Iterable[SiteConfig] = (),
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
         env.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+        env["CCHC_PARENT_PID"] = str(os.getpid())
         try:
             proc = subprocess.run([sys.executable, "-m", "crawler.run", str(spec_path), str(out_path)],
                                   cwd=str(REPO_ROOT), env=env, capture_output=True, text=True,
-                                  timeout=timeout)
+                                  timeout=timeout, preexec_fn=_die_with_parent if sys.platform == "linux" else None)
         except subprocess.TimeoutExpired:
             return _report({}, [f"the crawl did not finish within {timeout} s and was stopped"])
         if out_path.exists():
@@ -73,6 +79,34 @@ def crawl(db_path: str | os.PathLike, sites: Iterable[SiteConfig] = (),
             return result
         tail = (proc.stderr or "").strip().splitlines()[-5:]
         return _report({}, [f"crawler process failed (exit {proc.returncode})", *tail])
+
+
+def _die_with_parent() -> None:
+    """In the forked child, before exec: ask Linux to SIGKILL us when the parent dies (kill -9 of
+    `cchc crawl` must not leave its crawler running beside the next one)."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux after all: the watchdog thread still covers it
+        pass
+
+
+def _watch_parent(parent_pid: int) -> None:
+    """Child side, any platform: end the crawl at once when the process that started it is gone."""
+    if parent_pid <= 1:
+        return
+
+    def watch() -> None:
+        import time
+
+        while True:
+            if os.getppid() != parent_pid:
+                os._exit(70)
+            time.sleep(0.5)  # a liveness poll, not synchronisation
+
+    threading.Thread(target=watch, name="cchc-parent-watch", daemon=True).start()
 
 
 def _report(sites: dict[str, dict], messages: list[str]) -> dict:
@@ -122,9 +156,10 @@ def _site_settings(base: Any, site: SiteConfig | None, name: str, jobdir: str | 
             settings.set("DOWNLOADER_CLIENT_TLS_METHOD", tls["method"], priority="spider")
         if site.download_delay is not None and base.getpriority("DOWNLOAD_DELAY") < 40:
             settings.set("DOWNLOAD_DELAY", site.download_delay, priority="spider")
-    if jobdir:
+    if jobdir:  # the frontier in the archive replaces Scrapy's JOBDIR (crawler/frontier.py)
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
-        settings.set("JOBDIR", str(Path(jobdir) / safe), priority="cmdline")
+        settings.set("SCHEDULER", "crawler.frontier.FrontierScheduler", priority="cmdline")
+        settings.set("CCHC_JOB", f"{Path(jobdir).resolve()}/{safe}", priority="cmdline")
     return settings
 
 
@@ -138,6 +173,14 @@ def _child(spec_path: str, out_path: str) -> int:
     from crawler.spiders.portal import PortalSpider
 
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    _watch_parent(int(os.environ.get("CCHC_PARENT_PID") or 0))
+    from store.lock import ArchiveBusy, acquire
+
+    try:
+        acquire(spec["db"])
+    except ArchiveBusy as exc:
+        Path(out_path).write_text(json.dumps(_report({}, [str(exc)]), ensure_ascii=False), encoding="utf-8")
+        return 0
     base = get_project_settings()
     base.setdict(spec["settings"], priority="cmdline")
     base.set("CCHC_DB", spec["db"], priority="cmdline")

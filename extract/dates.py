@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from extract.document import Document, as_document
 from extract.normalize import SentenceIndex, nfc
 
 # An article body is a few thousand characters; longer input (a mis-parsed page) is read only this far,
@@ -51,7 +52,9 @@ _DATE_RE = re.compile(
 
 _EVENT_CUE = re.compile(
     r"tổ\s+chức|khai\s+mạc|khai\s+giảng|bế\s+giảng|bế\s+mạc|diễn\s+ra|lớp|hội\s+nghị|tập\s+huấn|bồi\s+dưỡng"
-    r"|hội\s+thảo|t[oọ]ạ?\s*đàm|khó[aá]\s+học|khoá|khóa|đào\s+tạo",
+    r"|hội\s+thảo|t[oọ]ạ?\s*đàm|khó[aá]\s+học|khoá|khóa|đào\s+tạo"
+    # a plan's or notice's own line for the event: "Thời gian, địa điểm: …", "Thời gian tổ chức: …"
+    r"|thời\s+gian(?:\s*,\s*|\s+và\s+)địa\s+điểm|thời\s+gian\s+(?:tổ\s+chức|tập\s+huấn|học)",
     re.IGNORECASE,
 )
 _ISSUE_AFTER = re.compile(r"ban\s+hành|(?<!\w)kí|(?<!\w)ký|phê\s+duyệt|có\s+hiệu\s+lực|công\s+bố\s+(?:quyết|chỉ)", re.I)
@@ -92,8 +95,17 @@ def _year_for(month: int, published: dt.date | None) -> int | None:
     return published.year
 
 
-def _resolve(m: re.Match, published: dt.date | None) -> tuple[dt.date, dt.date] | None:
-    """Turn one match of _DATE_RE into (start, end) dates, or None when invalid or yearless."""
+# Event dates outside these years are errors or placeholders ("01/01/1900", "31/12/2099").
+_FIRST_YEAR, _LAST_YEAR = 1990, 2040
+# A stated range is a course's run up to this long ("từ ngày 2/12/2020 đến ngày 26/2/2021").
+_MAX_RANGE_DAYS = 200
+
+
+def _resolve(m: re.Match, published: dt.date | None, name_year: int | None = None) -> tuple[dt.date, dt.date] | None:
+    """Turn one match of _DATE_RE into (start, end) dates, or None when invalid, implausible or yearless.
+    A missing year is the year in the event's name (`name_year`) when there is no publication date."""
+    if published is None and name_year:
+        published = dt.date(name_year, 7, 1)
     if m.group("rd_d1") is not None:
         b = _ymd(m, "rd_")
         if not b:
@@ -131,7 +143,11 @@ def _resolve(m: re.Match, published: dt.date | None) -> tuple[dt.date, dt.date] 
         if y is None:
             return None
         start = end = _valid(y, s[1], s[0])
-    if not start or not end or end < start or (end - start).days > 92:
+    if not start or not end or end < start or (end - start).days > _MAX_RANGE_DAYS:
+        return None
+    if not (_FIRST_YEAR <= start.year and end.year <= _LAST_YEAR):
+        return None
+    if published is not None and start.year > published.year + 1:
         return None
     return start, end
 
@@ -225,22 +241,31 @@ def _iter_dates(text: str):
                 break
 
 
-def _candidates(text: str, published: dt.date | None):
-    sents = SentenceIndex(text)
+# The year in the event's name, in the date's sentence: "Lớp bồi dưỡng … năm 2019", "hội nghị tập huấn … năm 2020"
+_NAME_YEAR = re.compile(r"(?:lớp|khóa|khoá|hội\s+nghị|tập\s+huấn|bồi\s+dưỡng)[^.;:\n]{0,120}?(?<!với )năm\s+"
+                        r"(?P<y>(?:19|20)\d{2})(?![\d/\-–])", re.IGNORECASE)
+
+
+def _candidates(text: str, published: dt.date | None, sents: SentenceIndex | None = None):
+    sents = sents or SentenceIndex(text)
     for n, m in enumerate(_iter_dates(text)):
         if n >= MAX_CANDIDATES:
             break
-        got = _resolve(m, published)
+        sent = sents.bounds(m.start())
+        name_year = None
+        if published is None:
+            ny = _NAME_YEAR.search(text, sent[0], sent[1])
+            name_year = int(ny.group("y")) if ny else None
+        got = _resolve(m, published, name_year)
         if not got:
             continue
-        sent = sents.bounds(m.start())
         yield _score(text, m, sent, published, got[0]), m, got, sents
 
 
 # A stated run of days ("Lớp học diễn ra từ ngày 27/6 đến ngày 29/6") is taken as the course only up to
 # this long when it opens on the mentioned day, and only up to _MAX_AROUND_DAYS when it merely contains it
 # (a month-long schedule of classes around a one-day meeting is not that meeting).
-_MAX_COURSE_DAYS = 31
+_MAX_COURSE_DAYS = _MAX_RANGE_DAYS
 _MAX_AROUND_DAYS = 10
 
 
@@ -251,8 +276,8 @@ def _stated_range(m: re.Match, day: dt.date, ranges: list) -> tuple[re.Match, dt
     wins; the first such range is taken. Otherwise the single day stands."""
     for rm, start, end in ranges:
         days = (end - start).days
-        if (start == day and days <= _MAX_COURSE_DAYS) or (start <= day <= end and days <= _MAX_AROUND_DAYS):
-            return rm, start, end
+        if ((start == day or end == day) and days <= _MAX_COURSE_DAYS) or (start <= day <= end and days <= _MAX_AROUND_DAYS):
+            return rm, start, end  # the run that opens (or closes) on the day, or a short one around it
     return m, day, day
 
 
@@ -289,7 +314,13 @@ def _sessions_span(text: str, m: re.Match, start: dt.date, end: dt.date, session
     return lo, hi
 
 
-def find_event_dates(text: str, published: dt.date | None = None, title: str | None = None) -> dict:
+# A closing-ceremony report ("Chiều 24/11, … bế giảng lớp bồi dưỡng …") gives the last day; the first is
+# unknown unless the text states the course's run.
+_CLOSING = re.compile(r"bế\s+giảng|bế\s+mạc\s+(?:lớp|khóa|khoá)|kết\s+thúc\s+(?:lớp|khóa|khoá)", re.IGNORECASE)
+_OPENING = re.compile(r"khai\s+giảng|khai\s+mạc|bắt\s+đầu|(?<!\w)từ\s+ngày", re.IGNORECASE)
+
+
+def find_event_dates(text: "str | Document", published: dt.date | None = None, title: str | None = None) -> dict:
     """Start and end of the training reported by `text` (an article body, NFC, chrome-free).
 
     Returns {"start": "YYYY-MM-DD"|None, "end": ..., "evidence": sentence|None, "span": [s, e]|None}.
@@ -299,13 +330,14 @@ def find_event_dates(text: str, published: dt.date | None = None, title: str | N
     None because it is not part of `text`.
     """
     empty = {"start": None, "end": None, "evidence": None, "span": None}
-    if not isinstance(text, str):
+    if not isinstance(text, (str, Document)):
         return empty
-    text = nfc(text[:MAX_TEXT])
+    doc = as_document(text[:MAX_TEXT] if isinstance(text, str) else text)
+    text = doc.text[:MAX_TEXT]
     best = None
     ranges = []
     sessions = []
-    for score, m, (start, end), sents in _candidates(text, published):
+    for score, m, (start, end), sents in _candidates(text, published, doc.sentences):
         if score > -100:
             mark = _session_mark(text, m)
             if mark:
@@ -321,7 +353,12 @@ def find_event_dates(text: str, published: dt.date | None = None, title: str | N
         if end == start:
             m, start, end = _stated_range(m, start, ranges)
         start, end = _sessions_span(text, m, start, end, sessions)
-        return {"start": start.isoformat(), "end": end.isoformat(),
+        first = start.isoformat()
+        if start == end:
+            sent = sents.bounds(m.start())
+            if _CLOSING.search(text, sent[0], sent[1]) and not _OPENING.search(text, sent[0], sent[1]):
+                first = None
+        return {"start": first, "end": end.isoformat(),
                 "evidence": sents.evidence(m.start(), m.end()), "span": [m.start(), m.end()]}
     if title:
         title = nfc(title)

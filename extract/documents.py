@@ -10,7 +10,7 @@ import itertools
 import re
 
 from extract.dates import MAX_CANDIDATES, MAX_TEXT, _valid
-from extract.normalize import SentenceIndex, nfc
+from extract.document import Document, as_document
 
 _MAX_TEXT = MAX_TEXT
 
@@ -29,11 +29,13 @@ _CODE_KIND = {"QĐ": "Quyết định", "KH": "Kế hoạch", "NQ": "Nghị quy�
               "NĐ": "Nghị định", "CT": "Chỉ thị", "TB": "Thông báo", "HD": "Hướng dẫn", "BC": "Báo cáo",
               "TTr": "Tờ trình", "CĐ": "Công điện", "KL": "Kết luận", "QĐ-TTg": "Quyết định", "QH": "Luật"}
 
-_SEG = r"[A-ZĐ][A-Za-zĐđ0-9]{0,11}"
+_SEG = r"[A-ZĐ][A-Za-zĐđ0-9&]{0,11}"   # "&" inside a code: "205/QĐ-SKH&CN"
 # Party documents put the type code before the slash and the issuing body after it: "18-NQ/TW",
 # "12-TB/TU", "05-CT/HU", "21-KL/TW", "35-QĐ/TW", "09-HD/BTGTW".
 _PARTY = r"\d{1,5}\s?[-–]\s?[A-ZĐ][A-Za-zĐđ]{0,4}\s?/\s?[A-ZĐƯ][A-ZĐƯa-z]{0,9}(?:\s?[-–]\s?[A-ZĐ][A-Za-zĐđ]{0,9}){0,2}"
-_NUMBER = rf"(?P<num>{_PARTY}|\d{{1,5}}[a-zA-Z]{{0,2}}\s?/\s?(?:(?:19|20)\d{{2}}\s?/\s?)?{_SEG}(?:\s?[-–]\s?{_SEG}){{0,4}})(?![\w/])"
+# A number with its year before the slash: "05-2019/NQ-CP" (kept whole, not read as "2019/NQ-CP")
+_YEAR_DASH = rf"\d{{1,5}}\s?[-–]\s?(?:19|20)\d{{2}}\s?/\s?{_SEG}(?:\s?[-–]\s?{_SEG}){{0,4}}"
+_NUMBER = rf"(?<![\d\-–/])(?P<num>{_YEAR_DASH}|{_PARTY}|\d{{1,5}}[a-zA-Z]{{0,2}}\s?/\s?(?:(?:19|20)\d{{2}}\s?/\s?)?{_SEG}(?:\s?[-–]\s?{_SEG}){{0,4}})(?![\w/])"
 _DOC_RE = re.compile(
     rf"(?:(?P<kind>{_KIND_RE})\s*(?:[:(]\s*)?)?(?P<so>(?:số|sô|so|Số)\s*[:.]?\s*)?{_NUMBER}",
 )
@@ -42,6 +44,8 @@ _DOC_RE = re.compile(
 # ban hành ngày …". An effective date ("có hiệu lực từ ngày …") is not the document's date.
 _ISSUE_VERB = r"(?:ký\s+ban\s+hành|ban\s+hành|thông\s+qua|phê\s+duyệt|ký|kí)"
 _DATE_AFTER = re.compile(
+    # a header "Số: 88/KH-UBND | Lạng Sơn, ngày 21 tháng 4 năm 2023" names the place before the date
+    r"(?:\s*[|\n]\s*[A-ZĐÀ-Ỹ][^\W\d_]*(?:[ \t]+[A-ZĐÀ-Ỹ][^\W\d_]*){0,3}\s*,?\s*(?=ngày))?"
     r"\s*[,(]?\s*(?:(?:được|do|đã\s+được)\s+(?:[^\s,.;()]+\s+){0,6}?" + _ISSUE_VERB + r"\s+"
     r"|ban\s+hành\s+|được\s+ban\s+hành\s+|ký\s+)?(?:vào\s+)?(?:ngày|ngầy)\s+"
     r"(?:(?P<d>[0-3]?\d)\s?[/.\-]\s?(?P<m>[01]?\d)(?:\s?[/.\-]\s?(?P<y>(?:19|20)\d{2}))?"
@@ -105,17 +109,18 @@ def _normalise(number: str) -> str:
     return re.sub(r"\s+", "", number).replace("–", "-")
 
 
-def find_documents(text: str, published: dt.date | None = None) -> list[dict]:
+def find_documents(text: "str | Document", published: dt.date | None = None) -> list[dict]:
     """Documents cited in `text`: [{"number": "204/KH-UBND", "kind": "Kế hoạch"|…|None, "date":
     "YYYY-MM-DD"|None, "evidence": sentence, "span": [s, e]}], once per number, in order of first mention.
 
     The number is normalised without inner spaces (Đ kept as written). The date is the "ngày …" right
     after the number, or a date before "… ban hành <document>" in the same sentence; a date without a
     year takes the year in the number, else the publication year."""
-    if not isinstance(text, str) or not text:
+    if not isinstance(text, (str, Document)) or not text:
         return []
-    text = nfc(text)[:_MAX_TEXT]
-    sents = SentenceIndex(text)
+    doc = as_document(text[:_MAX_TEXT] if isinstance(text, str) else text)
+    text = doc.text[:_MAX_TEXT]
+    sents = doc.sentences
     out: dict[str, dict] = {}
     for m in itertools.islice(_DOC_RE.finditer(text), MAX_CANDIDATES):
         number = _normalise(m.group("num"))

@@ -127,8 +127,12 @@ def _parse_number_words(token: str) -> int | None:
     return total + current if seen else None
 
 
-# A sentence ends at . ! ? or ; followed by a blank and a capital/digit/quote, or at a line break.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(]?[0-9A-ZĐÀ-Ỹ])|\n+")
+# A sentence ends at . ! ? or ; followed by a blank and a capital/digit/quote, or at a line break; not
+# after an abbreviation that precedes a name ("TP. Cần Thơ", "Tp. Huế", "TS. Lê Văn A", "PGS.TS. …").
+_ABBREVIATIONS = ("TP", "Tp", "TS", "ThS", "GS", "PGS", "BS", "Th.S", "TX")
+_NOT_AFTER = "".join(rf"(?<!(?<![^\W\d_]){re.escape(a)}\.)" for a in _ABBREVIATIONS)
+# (the end mark is looked for first, so the abbreviation checks run only after a mark: linear on 5 MB)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])" + _NOT_AFTER + r"[\"”’)]*\s+(?=[\"“(]?[0-9A-ZĐÀ-Ỹ])|\n+")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 
 from extract.dates import MAX_CANDIDATES, MAX_TEXT
-from extract.normalize import NUMBER_WORDS, SentenceIndex, nfc, parse_number
+from extract.document import Document, as_document
+from extract.normalize import NUMBER_WORDS, parse_number
 
 _MAX_TEXT = MAX_TEXT
 
@@ -28,23 +30,37 @@ _WORD_NUM = rf"(?:(?:{'|'.join(_WORDS)})\s+){{0,6}}(?:{'|'.join(_WORDS)})"
 _DIGITS = r"\d{1,3}(?:\.\d{3})+|\d{1,6}"
 _NUM = rf"(?P<num>{_DIGITS}|{_WORD_NUM})"
 
-# learner nouns, best first (weight); a list "cán bộ, công chức, viên chức" is kept whole in the text
-_NOUNS = {
-    "học viên": 4, "đại biểu": 3, "lượt học viên": 4, "lượt đại biểu": 3, "lượt cán bộ": 3, "lượt người": 3,
-    "lượt công chức": 3, "cán bộ": 3, "công chức": 3, "viên chức": 3, "cán bộ công chức": 3, "người lao động": 2,
-    "thành viên": 2, "đồng chí": 2, "lãnh đạo": 2, "người": 1, "lượt": 1,
-    # people trained for a role ("tập huấn cho 160 điều tra viên", "bồi dưỡng 80 hòa giải viên")
-    "điều tra viên": 3, "tuyên truyền viên": 3, "hòa giải viên": 3, "hoà giải viên": 3,
-    "cộng tác viên": 3, "kiểm soát viên": 3, "thanh tra viên": 3, "giám sát viên": 3, "khảo sát viên": 3,
-    "CBCCVC": 3, "CBCC": 3, "CB,CCVC": 3, "CB, CC, VC": 3,
-}
-_NOUN_RE = "|".join(re.escape(n) for n in sorted(_NOUNS, key=len, reverse=True))
+# learner nouns and weights (extract/data/learner_nouns.txt); a list "cán bộ, công chức, viên chức" is kept
+# whole in the text
+_NOUNS = {}
+_NOT_PEOPLE = set()
+for _line in (Path(__file__).with_name("data") / "learner_nouns.txt").read_text(encoding="utf-8").splitlines():
+    if not _line.strip() or _line.startswith("#"):
+        continue
+    if _line.startswith("-"):
+        _NOT_PEOPLE.add(_line[1:].strip())
+        continue
+    _noun, _weight = _line.rsplit("|", 1)
+    _NOUNS[_noun] = int(_weight)
+_ANY_VIEN = r"[^\W\d_]+\s+viên"   # any "… viên" (a person in a role) not listed: weight 2
+_NOUN_RE = "|".join([re.escape(n) for n in sorted(_NOUNS, key=len, reverse=True)] + [_ANY_VIEN])
 _LIST_TAIL = r"(?:\s*(?:,|và|;)\s*(?:cán\s+bộ|công\s+chức|viên\s+chức|người\s+lao\s+động|đại\s+biểu|học\s+viên)){0,4}"
 
 _LEARNERS_RE = re.compile(
     rf"(?<![\w.,/%])(?:(?P<qual>{_QUAL_RE})\s+)?{_NUM}(?![\w.,/%]\d|%|\w)\s+(?P<noun>{_NOUN_RE})(?!\w){_LIST_TAIL}",
     re.IGNORECASE,
 )
+# Any noun for the trained right after "cho"/"với sự tham gia của" in a training sentence ("tập huấn … cho 56
+# trưởng công an xã"): the count is the learners', unless the noun is a thing or a unit (_NOT_PEOPLE).
+_GENERIC_LEARNERS_RE = re.compile(
+    rf"(?<!\w)(?:cho|với\s+sự\s+tham\s+gia\s+của|thu\s+hút)\s+(?P<phrase>(?:(?P<qual>{_QUAL_RE})\s+)?{_NUM}(?![\w.,/%]\d|%|\w)\s+"
+    r"(?P<noun>[a-zà-ỹđ]+(?:\s+[a-zà-ỹđ]+){0,5}))(?!\w)")
+# the noun phrase ends before a function word ("… xã về dịch vụ công")
+_NOUN_STOP = frozenset("về của tại trong thuộc ở các và để nhằm trên với là được đã đang từ theo".split())
+_VAGUE = re.compile(r"(?<!\w)(?:hàng|vài|mấy|nhiều|hàng\s+chục)\s*$", re.IGNORECASE)
+_SCALE_WORDS = frozenset(("trăm", "nghìn", "ngàn", "triệu", "mươi", "chục"))
+_SUBSET_AFTER = re.compile(r"\s*(?:đạt|được\s+xếp|xếp\s+loại|được\s+khen|được\s+công\s+nhận|hoàn\s+thành\s+xuất\s+sắc)",
+                           re.IGNORECASE)
 # "tổng cộng / tất cả / cả thảy" close a list of attendees with its total ("…, tổng cộng gần 300 đại biểu")
 _CUE_BEFORE = re.compile(r"(?:tham\s+gia|tham\s+dự|dự|cho|với|gồm|có|thu\s+hút|là|của|tổng\s+số|tổng\s+cộng(?:\s+có)?"
                          r"|tất\s+cả(?:\s+có)?|cả\s+thảy|tổng)\s*(?:sự\s+tham\s+gia\s+của\s*)?$",
@@ -58,37 +74,55 @@ _MEETING = re.compile(r"giao\s+ban|sơ\s+kết|tổng\s+kết|(?<!\w)họp(?!\w)
 _TEACHING = re.compile(r"tập\s+huấn|bồi\s+dưỡng|khai\s+giảng|bế\s+giảng|(?<!\w)lớp(?!\w)|khó?[aá]\s+học|khoá\s+học|học\s+viên|đào\s+tạo"
                        r"|hướng\s+dẫn|giảng\s+viên|báo\s+cáo\s+viên|truyền\s+đạt|chuyên\s+đề|hội\s+thảo|tọa\s+đàm"
                        r"|toạ\s+đàm|hội\s+thi|học\s+tập|giảng\s+dạy|phổ\s+biến|quán\s+triệt", re.IGNORECASE)
+_NOT_LEARNERS_BEFORE = re.compile(r"(?:tuyển\s+dụng|trúng\s+tuyển|tuyển|tiếp\s+nhận|bổ\s+nhiệm|khen\s+thưởng|"
+                                  r"điều\s+động|luân\s+chuyển|nghỉ\s+hưu|tinh\s+giản)\s*(?:được\s+)?(?:thêm\s+)?$",
+                                  re.IGNORECASE)
+_PART_OF_LIST = re.compile(r"(?:(?<!\w)gồm|bao\s+gồm|trong\s+đó(?:\s+có)?)[^.;]{0,60}$", re.IGNORECASE)
 _PER_UNIT = re.compile(r"(?:mỗi|bình\s+quân|trung\s+bình|/)\s*(?:lớp\s*)?(?:có\s*)?$", re.IGNORECASE)
 
 
-def _clean(text) -> str:
-    return nfc(text)[:_MAX_TEXT] if isinstance(text, str) else ""
+def _document(text) -> Document | None:
+    """The shared Document for `text` (a str or a Document); None for anything else or an empty text."""
+    if not isinstance(text, (str, Document)):
+        return None
+    doc = as_document(text[:_MAX_TEXT] if isinstance(text, str) else text)
+    return doc if doc.text else None
 
 
-def find_learners(text: str) -> dict | None:
+def find_learners(text: "str | Document") -> dict | None:
     """The number of participants of the training, or None.
 
     Returns {"count": int, "qualifier": "exact"|"over"|"about"|"under", "text": phrase as written
     ("hơn 200 cán bộ, công chức"), "evidence": sentence, "span": [s, e]}. hơn/trên → over;
     khoảng/gần như/xấp xỉ/chừng → about; gần/dưới → under; none → exact. Among several counts the one
     with the best learner noun and participation cue (tham gia, tham dự, cho, với, gồm …) wins."""
-    text = _clean(text)
-    if not text:
+    doc = _document(text)
+    if doc is None:
         return None
+    text = doc.text[:_MAX_TEXT]
     if _MEETING.search(text) and not _TEACHING.search(text):
         return None
-    sents = SentenceIndex(text)
+    sents = doc.sentences
     best = None
     for m in itertools.islice(_LEARNERS_RE.finditer(text), MAX_CANDIDATES):
         count = parse_number(m.group("num"))
         if not isinstance(count, int) or count < 5 or count > 1_000_000:
             continue  # "02 đồng chí lãnh đạo" are guests, not the learners of a class
+        if _VAGUE.search(text[max(0, m.start() - 12):m.start("num")]) or m.group("num").split()[0].lower() in _SCALE_WORDS:
+            continue  # "hàng trăm cán bộ": a vague amount is no count
         if re.fullmatch(r"(?:19|20)\d{2}", m.group("num")) and not m.group("qual"):
             continue  # "năm 2019 cán bộ …" is a year
         noun = m.group("noun")
         if re.match(r"\s+(?:dân|nộp|sử\s+dụng|đứng\s+đầu)", text[m.end("noun"):m.end("noun") + 12], re.I):
             continue  # "4.000 người dân" surveyed, "người đứng đầu" heads of units
-        weight = _NOUNS.get(noun, _NOUNS.get(noun.lower(), 1))
+        weight = _NOUNS.get(noun, _NOUNS.get(noun.lower(), 2 if noun.lower().endswith("viên") else 1))
+        if _NOT_LEARNERS_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+            continue  # recruits, appointees, people rewarded: not trainees
+        if _PART_OF_LIST.search(text[max(0, m.start() - 80):m.start()]) and _LEARNERS_RE.search(
+                text, max(sents.bounds(m.start())[0], m.start() - 200), m.start()):
+            continue  # "160 đại biểu, gồm 25 lãnh đạo … và 135 công chức": a part of the total before it
+        if _SUBSET_AFTER.match(text, m.end()):
+            continue  # "19 học viên đạt loại giỏi": part of the class
         s, e = sents.bounds(m.start())
         before = text[max(s, m.start() - 40):m.start()]
         after = text[m.end():min(e, m.end() + 60)]
@@ -102,18 +136,38 @@ def find_learners(text: str) -> dict | None:
         if _PER_UNIT.search(before):
             score -= 4
         if best is None or score > best[0]:
-            best = (score, m, count)
+            best = (score, m.start(), m.end(), count, m.group("qual"), m.start("num"))
+    taken = best[1:3] if best else None
+    for m in itertools.islice(_GENERIC_LEARNERS_RE.finditer(text), MAX_CANDIDATES):
+        words = m.group("noun").split()
+        for k, w in enumerate(words):
+            if w in _NOUN_STOP:
+                words = words[:k]
+                break
+        if not words:
+            continue
+        if any(" ".join(words[:k]) in _NOT_PEOPLE for k in (1, 2, 3)) or m.group("noun") in _NOUNS:
+            continue
+        if taken and taken[0] <= m.start("phrase") < taken[1]:
+            continue
+        count = parse_number(m.group("num"))
+        if not isinstance(count, int) or count < 5 or count > 1_000_000:
+            continue
+        s, e = sents.bounds(m.start())
+        if not _TRAINING.search(text[s:e]) or _NOT_LEARNERS_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+            continue
+        score = 2 + 3 + 2
+        if best is None or score > best[0]:
+            end = m.start("noun") + len(" ".join(words)) if m.group("noun").startswith(" ".join(words)) else m.end("phrase")
+            best = (score, m.start("phrase"), end, count, m.group("qual"), m.start("num"))
     if best is None or best[0] < 4:
         return None
-    _, m, count = best
-    qual = _QUAL.get((m.group("qual") or "").lower(), "exact")
-    phrase = m.group(0)
-    start = m.start()
-    if qual == "exact" and m.group("qual"):  # "tới"/"đến" is not part of the phrase
-        start = m.start("num")
-        phrase = text[start:m.end()]
-    return {"count": count, "qualifier": qual, "text": phrase, "evidence": sents.evidence(start, m.end()),
-            "span": [start, m.end()]}
+    _, start, end, count, qual_text, num_start = best
+    qual = _QUAL.get((qual_text or "").lower(), "exact")
+    if qual == "exact" and qual_text:  # "tới"/"đến" is not part of the phrase
+        start = num_start
+    return {"count": count, "qualifier": qual, "text": text[start:end], "evidence": sents.evidence(start, end),
+            "span": [start, end]}
 
 
 # One venue mention: a count and a venue noun ("11 điểm cầu", "04 địa điểm", "tại 02 điểm"), or the
@@ -200,7 +254,7 @@ def _venue_groups(text: str, items: list) -> list[tuple[int, int, int, bool, boo
     return groups
 
 
-def find_venues(text: str) -> dict | None:
+def find_venues(text: "str | Document") -> dict | None:
     """The number of venues or online bridge points ("tại 11 điểm cầu", "kết nối 63 điểm cầu"), or None.
 
     Returns {"count": int, "text": phrase, "evidence": sentence, "span": [s, e]}. Mentions listed together
@@ -208,10 +262,11 @@ def find_venues(text: str) -> dict | None:
     tâm/chính" is one), a stated total is not counted twice ("13 điểm cầu, gồm …"). "điểm cầu" counts are
     preferred over "địa điểm"; among several, the one introduced by tại/kết nối/với/gồm, then the largest.
     An unnumbered central point alone gives no count."""
-    text = _clean(text)
-    if not text:
+    doc = _document(text)
+    if doc is None:
         return None
-    sents = SentenceIndex(text)
+    text = doc.text[:_MAX_TEXT]
+    sents = doc.sentences
     best = None
     for start, end, count, bridge, cue, numbered in _venue_groups(text, _venue_items(text)):
         if not numbered:

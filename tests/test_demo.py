@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from cchc.cli import cli
-from cchc.store import Archive
+from store import Archive
 from conftest import SHARED
 from replay import load_truth
 

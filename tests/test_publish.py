@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "publish")
 import publish_archives  # noqa: E402
 
 from cchc import publish  # noqa: E402
-from cchc.store import Archive  # noqa: E402
+from store import Archive  # noqa: E402
 
 METADATA = yaml.safe_load(publish.METADATA.read_text(encoding="utf-8"))
 QUERIES = METADATA["databases"]["archive"]["queries"]

@@ -56,3 +56,28 @@ def test_none_and_huge_input():
     assert find_rankings(None) == []  # type: ignore[arg-type]
     big = ("Phân tích Chỉ số PAPI và cải thiện Chỉ số SIPAS lần thứ 2 " * 100_000)[:5_000_000]
     assert find_rankings(big, 2020) == []
+
+
+ANNOUNCEMENTS = json.loads((HERE / "fixtures" / "rankings_announcements.json").read_text(encoding="utf-8"))["texts"]
+ENTRY_KEYS = ("index", "year", "subject", "rank", "total", "change")
+
+
+def _entry_f1(texts) -> float:
+    tp = fp = fn = 0
+    for t in texts:
+        want = [tuple(r[k] for k in ENTRY_KEYS) for r in t["expect"]]
+        for got in find_rankings(t["text"], t["published_year"], t["province"]):
+            key = tuple(got[k] for k in ENTRY_KEYS)
+            if key in want:
+                want.remove(key)
+                tp += 1
+            else:
+                fp += 1
+        fn += len(want)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def test_announcements_are_tables():
+    """An index announcement ranks 10+ subjects; each is an entry (index, year, subject, rank, total, change)."""
+    assert all(len(t["expect"]) >= 9 for t in ANNOUNCEMENTS) and sum(len(t["expect"]) for t in ANNOUNCEMENTS) >= 25
+    assert _entry_f1(ANNOUNCEMENTS) >= 0.95

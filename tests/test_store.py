@@ -3,7 +3,7 @@ import sqlite3
 
 import pytest
 
-from cchc.store import CENTRAL_SCOPE, Archive, ArchiveError, person_scope
+from store import CENTRAL_SCOPE, Archive, ArchiveError, person_scope
 
 
 def record(url, province="Vĩnh Phúc", officials=(), title="Lớp bồi dưỡng nghiệp vụ cải cách hành chính",

@@ -22,8 +22,9 @@ import scrapy
 from scrapy.http import FormRequest, Request, Response
 from twisted.python.failure import Failure
 
-from cchc.store import utc_now
+from store import utc_now
 from crawler import discovery
+from crawler.middlewares import record_failure
 from crawler.sites import SiteConfig, load_site
 
 MAX_MESSAGES = 50
@@ -98,7 +99,7 @@ class PortalSpider(scrapy.Spider):
         """The listings (config mode) or the start page (generic mode)."""
         settings = self.crawler.settings
         if settings.getbool("CCHC_INCREMENTAL"):
-            from cchc.store import Archive
+            from store import Archive
 
             archive = Archive(settings.get("CCHC_DB", "archive.db"))
             try:
@@ -144,6 +145,9 @@ class PortalSpider(scrapy.Spider):
         request = failure.request if hasattr(failure, "request") else None
         url = request.url if request is not None else "?"
         reason = failure.getErrorMessage() or failure.type.__name__
+        if request is not None:  # every failure in the archive's fetch_log (crawler.middlewares)
+            record_failure(self.crawler, (request.meta.get("redirect_urls") or [url])[0],
+                           f"{failure.type.__name__}: {reason}", attempts=request.meta.get("retry_times", 0) + 1)
         if request is not None and request.meta.get("role") == "start":
             self.note_error(f"could not reach {url}: {failure.type.__name__}: {reason}")
         else:

@@ -20,11 +20,13 @@ import re
 import sqlite3
 import zlib
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
 from extract.normalize import fold, person_key
+from store.provinces import province_now
+from store.records import iter_records
 
 SCHEMA_VERSION = 1
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -34,6 +36,17 @@ CENTRAL_SCOPE = "trung ương"
 # Case-sensitive on purpose: "Bộ Nội vụ" is a ministry, "cán bộ" is not.
 _CENTRAL_UNIT = re.compile(r"\b(Bộ|Vụ|Học viện|Viện|Chính phủ|Quốc hội|Trung ương|Đại học Quốc gia)\b")
 _PROVINCIAL_UNIT = re.compile(r"\b(Sở|UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Tỉnh ủy|Tỉnh uỷ|tỉnh|huyện)\b")
+
+
+# Callables run on every schema check after the store's own tables, e.g. publishing's SQL views
+# (cchc registers `cchc.views.create_views`): the store knows nothing of who reads it.
+SCHEMA_EXTENSIONS: list[Callable[[sqlite_utils.Database], None]] = []
+
+
+def register_schema_extension(extension: Callable[[sqlite_utils.Database], None]) -> None:
+    """Run `extension(db)` whenever an archive's schema is ensured (idempotent; registered once)."""
+    if extension not in SCHEMA_EXTENSIONS:
+        SCHEMA_EXTENSIONS.append(extension)
 
 
 class ArchiveError(Exception):
@@ -48,6 +61,27 @@ def utc_now() -> str:
 def content_hash(body: bytes) -> str:
     """SHA-256 of a response body, hex."""
     return hashlib.sha256(body).hexdigest()
+
+
+def _header(headers: dict[str, Any], name: str) -> str | None:
+    for key, values in headers.items():
+        if str(key).lower() == name:
+            values = values if isinstance(values, list) else [values]
+            return values[0] if values else None
+    return None
+
+
+def _decode_content(body: bytes, encoding: str) -> bytes | None:
+    """Undo a gzip or deflate Content-Encoding (None when the bytes do not decode)."""
+    try:
+        if encoding in ("gzip", "x-gzip"):
+            return zlib.decompress(body, 31)
+        try:
+            return zlib.decompress(body)
+        except zlib.error:  # raw deflate, as some servers send it
+            return zlib.decompress(body, -15)
+    except zlib.error:
+        return None
 
 
 def person_scope(title: str | None, province: str | None) -> str:
@@ -133,21 +167,42 @@ class Archive:
             }, pk="id", foreign_keys=[("article_id", "articles", "id")])
             db["documents"].create_index(["article_id"])
             db["documents"].create_index(["number"])
+        if "fetch_log" not in db.table_names():
+            # one row per (site, URL): the latest failure, how many attempts it took, how many crawls saw it
+            db["fetch_log"].create({"id": int, "url": str, "site": str, "error": str, "status": int,
+                                    "attempts": int, "times": int, "first_logged_at": str, "logged_at": str},
+                                   pk="id", not_null={"site", "url"}, defaults={"site": "", "times": 1})
+            db["fetch_log"].create_index(["site", "url"], unique=True)
+        if "article_links" not in db.table_names():
+            # another URL of an article already stored: the same bytes, or a page naming it canonical
+            db["article_links"].create({"url": str, "article_id": int, "page_id": int, "reason": str,
+                                        "linked_at": str}, pk="url",
+                                       foreign_keys=[("article_id", "articles", "id"), ("page_id", "pages", "id")])
+            db["article_links"].create_index(["article_id"])
+        pages_columns = set(db["pages"].columns_dict)
+        for column in ("charset", "charset_source"):
+            if column not in pages_columns:  # archives written before the encoding was recorded
+                db["pages"].add_column(column, str)
         if "articles_fts" not in db.table_names():
             db["articles"].enable_fts(["title", "text", "search_text"], tokenize=FTS_TOKENIZE,
                                       create_triggers=True)
         if "people_fts" not in db.table_names():
             db["people"].enable_fts(["name", "name_folded"], tokenize=FTS_TOKENIZE, create_triggers=True)
-        from cchc.views import create_views
-
-        create_views(db)
+        for extension in SCHEMA_EXTENSIONS:
+            extension(db)
         db.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)
 
     # -- pages ----------------------------------------------------------------------------------
     def save_page(self, *, url: str, body: bytes, status: int = 200, final_url: str | None = None,
                   headers: dict[str, Any] | None = None, fetched_at: str | None = None,
-                  site: str | None = None, kind: str = "other") -> int:
+                  site: str | None = None, kind: str = "other", wire_body: bytes | None = None,
+                  wire_headers: dict[str, Any] | None = None) -> int:
         """Keep one fetched response as it was; return its page id.
+
+        `body` is the entity (decoded); when the server sent it Content-Encoded, `wire_body` and
+        `wire_headers` are the bytes and headers as received: those are stored (body_encoding
+        "gzip" or "deflate"), so the archive and its WARC export hold exactly what came over the
+        wire, and `page_body` still gives the entity. `content_hash` is the entity's SHA-256.
 
         Idempotent: the same URL with the same body is stored once (its `last_seen_at` moves on);
         a changed body is a new row, so earlier versions are never lost."""
@@ -158,17 +213,70 @@ class Archive:
             self.db.execute("UPDATE pages SET last_seen_at = ?, kind = ? WHERE id = ?", [now, kind, existing])
             self.db.conn.commit()
             return existing
+        stored, encoding = zlib.compress(body, 6), "zlib"
+        if wire_body is not None and wire_headers:
+            wire_encoding = _header(wire_headers, "content-encoding")
+            wire_encoding = (wire_encoding or "").strip().lower()
+            if wire_encoding in ("gzip", "x-gzip", "deflate") and _decode_content(wire_body, wire_encoding) == body:
+                stored, encoding, headers = wire_body, wire_encoding.replace("x-gzip", "gzip"), wire_headers
         header_map = {str(k): v if isinstance(v, list) else [v] for k, v in (headers or {}).items()}
-        content_type = next((v[0] for k, v in header_map.items() if k.lower() == "content-type"), None)
+        content_type = _header(header_map, "content-type")
         with self.db.conn:
             table = self.db["pages"]
             table.insert({
                 "url": url, "final_url": final_url or url, "status": status,
-                "headers": json.dumps(header_map, ensure_ascii=False), "body": zlib.compress(body, 6),
-                "body_encoding": "zlib", "content_type": content_type, "content_length": len(body),
+                "headers": json.dumps(header_map, ensure_ascii=False), "body": stored,
+                "body_encoding": encoding, "content_type": content_type, "content_length": len(body),
                 "content_hash": digest, "fetched_at": now, "last_seen_at": now, "site": site, "kind": kind,
             })
             return table.last_pk
+
+    def set_page_charset(self, page_id: int, encoding: str, source: str) -> None:
+        """Record which encoding a page was read in and which witness chose it (header, bom,
+        meta, detector, fallback); committed with the next write."""
+        self.db.execute("UPDATE pages SET charset = ?, charset_source = ? WHERE id = ?", [encoding, source, page_id])
+
+    def set_page_kind(self, page_id: int, kind: str) -> None:
+        """Change what a preserved page is taken for (an article-shaped soft 404 is `other`)."""
+        with self.db.conn:
+            self.db.execute("UPDATE pages SET kind = ? WHERE id = ?", [kind, page_id])
+
+    def page_content_type(self, page_id: int) -> str | None:
+        """The Content-Type a stored page was served with."""
+        row = self.db.execute("SELECT content_type FROM pages WHERE id = ?", [page_id]).fetchone()
+        return row[0] if row else None
+
+    def log_fetch(self, url: str, error: str, attempts: int = 1, site: str | None = None,
+                  status: int | None = None) -> None:
+        """Record a fetch that did not give a usable page (network error, HTTP error, refused
+        redirect, oversized body, not an article after all …)."""
+        now = utc_now()
+        with self.db.conn:
+            self.db.execute(
+                "INSERT INTO fetch_log (url, site, error, status, attempts, times, first_logged_at, logged_at) "
+                "VALUES (?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT (site, url) DO UPDATE SET error = excluded.error, "
+                "status = excluded.status, attempts = excluded.attempts, times = times + 1, "
+                "logged_at = excluded.logged_at", [url, site or "", error[:500], status, attempts, now, now])
+
+    def article_with_content(self, digest: str, url: str) -> int | None:
+        """Id of an article stored from a page with exactly these bytes under another URL."""
+        row = self.db.execute(
+            "SELECT a.id FROM articles a JOIN pages p ON p.id = a.page_id WHERE p.content_hash = ? "
+            "AND a.url != ? ORDER BY a.id LIMIT 1", [digest, url]).fetchone()
+        return row[0] if row else None
+
+    def article_id(self, url: str) -> int | None:
+        """Id of the article stored under `url`, or of the article `url` is linked to."""
+        row = self.db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
+        if row is None:
+            row = self.db.execute("SELECT article_id FROM article_links WHERE url = ?", [url]).fetchone()
+        return row[0] if row else None
+
+    def link_article(self, url: str, article_id: int, page_id: int | None, reason: str) -> None:
+        """Record `url` as another address of an article (not a second article)."""
+        with self.db.conn:
+            self.db["article_links"].upsert({"url": url, "article_id": article_id, "page_id": page_id,
+                                             "reason": reason, "linked_at": utc_now()}, pk="url")
 
     def page_id(self, url: str, digest: str | None = None) -> int | None:
         """Id of the stored page for `url` (with that content hash, if given; else the latest)."""
@@ -184,7 +292,19 @@ class Archive:
         if row is None:
             raise KeyError(page_id)
         body, encoding = row
-        return zlib.decompress(body) if encoding == "zlib" else body
+        if encoding == "zlib":
+            return zlib.decompress(body)
+        return _decode_content(body, encoding) if encoding in ("gzip", "deflate") else body
+
+    def page_wire(self, page_id: int) -> tuple[int, dict[str, list[str]], bytes]:
+        """(status, headers, body) of a stored response as received: the body still Content-Encoded
+        when it came so (what a WARC response record holds)."""
+        row = self.db.execute("SELECT status, headers, body, body_encoding FROM pages WHERE id = ?",
+                              [page_id]).fetchone()
+        if row is None:
+            raise KeyError(page_id)
+        status, headers, body, encoding = row
+        return status, json.loads(headers or "{}"), zlib.decompress(body) if encoding == "zlib" else body
 
     def iter_pages(self, kind: str | None = "article") -> Iterator[dict]:
         """Stored pages (latest version of each URL), without bodies, oldest first."""
@@ -215,8 +335,6 @@ class Archive:
     # -- sites ----------------------------------------------------------------------------------
     def save_site(self, site: dict) -> None:
         """Record (or update) a site's config summary."""
-        from cchc.provinces import province_now
-
         self.db["sites"].upsert({
             "name": site["name"], "province": site.get("province"),
             "province_now": province_now(site.get("province")), "site_name": site.get("site_name"),
@@ -228,8 +346,6 @@ class Archive:
     def save_article(self, record: dict, page_id: int | None = None, site: str | None = None,
                      extractor_version: str = "") -> int:
         """Insert or replace one extracted article (keyed by URL) and all its facts; return its id."""
-        from cchc.provinces import province_now
-
         url = record.get("url")
         if not url:
             raise ValueError("an archived article needs a URL")
@@ -321,8 +437,6 @@ class Archive:
 
     def iter_records(self, relevant_only: bool = False) -> Iterator[dict]:
         """Every archived article as a record of the shared schema (officials, rankings, documents nested)."""
-        from cchc.records import iter_records
-
         return iter_records(self.db, relevant_only=relevant_only)
 
     def close(self) -> None:
