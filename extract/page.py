@@ -876,6 +876,7 @@ def parse_html(html: str | bytes, url: str | None = None, selectors: dict | None
         return _parse_tree_into(page, root, url, selectors, context)
     finally:
         _TOKENS.page = None
+        _is_page_form.cache_clear()  # it holds elements, hence their whole tree
 
 
 def _parse_tree_into(page: Page, root, url: str | None, selectors: dict, context: dict) -> Page:
