@@ -623,6 +623,32 @@ def _check_against_anchor(lines: list[str], anchor) -> list[str]:
     return block if have < 0.25 * sum(len(ln) for ln in block) else lines
 
 
+_VIETNAMESE_LETTERS = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
+_CAPTION_CLASS = re.compile(r"(^|[\s_-])(caption|image-?caption|img-?caption|chu-?thich|chuthich|photo-?desc|"
+                            r"image-?desc|img-?desc|desc-?img)($|[\s_-])", re.I)
+
+
+def _is_vietnamese(root, source: str) -> bool:
+    """Is the page in Vietnamese (its lang attribute, else its letters)?"""
+    lang = (root.get("lang") or "").lower()
+    if lang:
+        return lang.startswith("vi")
+    return len(_VIETNAMESE_LETTERS.findall(source, 0, 60000)) >= 40
+
+
+def _captions_as_paragraphs(root) -> None:
+    """Photo captions become paragraphs so that trafilatura keeps them: on the portals a caption
+    names the officials in the photo ("Đồng chí …, Phó Giám đốc Sở phát biểu"), which the archive
+    reads. trafilatura's own convention (kept for pages in other languages) drops them as credits."""
+    for el in list(root.iter("figcaption", "div", "p", "span", "em")):
+        if el.tag == "figcaption" or ((el.get("class") or "") and _CAPTION_CLASS.search(el.get("class"))):
+            el.tag = "p"
+            el.attrib.pop("class", None)
+            parent = el.getparent()
+            if parent is not None and parent.tag == "figure":
+                parent.tag = "div"  # trafilatura drops a whole <figure> when images are off
+
+
 def _meta(root) -> dict[str, str]:
     """<meta> name/property → content (lower-case keys; first occurrence wins)."""
     found: dict[str, str] = {}
@@ -873,13 +899,13 @@ def parse_html(html: str | bytes, url: str | None = None, selectors: dict | None
         return page
     _TOKENS.page = (root, _Tokens(root, source))
     try:
-        return _parse_tree_into(page, root, url, selectors, context)
+        return _parse_tree_into(page, root, source, url, selectors, context)
     finally:
         _TOKENS.page = None
         _is_page_form.cache_clear()  # it holds elements, hence their whole tree
 
 
-def _parse_tree_into(page: Page, root, url: str | None, selectors: dict, context: dict) -> Page:
+def _parse_tree_into(page: Page, root, source: str, url: str | None, selectors: dict, context: dict) -> Page:
     """parse_html's work on the parsed tree."""
     for selector in selectors.get("remove") or []:
         for el in select(root, selector):
@@ -890,6 +916,8 @@ def _parse_tree_into(page: Page, root, url: str | None, selectors: dict, context
         body_el = _best_container(root, BODY_SELECTORS)
     lines: list[str] = []
     if body_el is None:
+        if _is_vietnamese(root, source):
+            _captions_as_paragraphs(root)
         anchor = _density_body(root)
         # trafilatura reads its own copy of the untouched tree; its full cascade is worth a retry only
         # when the densest block holds clearly more prose than its fast result
