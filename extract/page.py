@@ -213,7 +213,7 @@ _TITLE_CHROME_ATTR = re.compile(
     r"(^|[\s_-])(menu|nav|navbar|breadcrumbs?|sidebar|side-bar|footer|banner|advert|ads|share|social|"
     r"related|other-?news|tin-?khac|tinkhac|comments?|binh-?luan|widget|portlet-title|modal|popup|cookie|"
     r"calendar|poll|weblink|lienket|most-?read|hot-?news|top-?news|tin-?lien-?quan|tin-?moi|"
-    r"doc-?nhieu|xem-?nhieu|copyright|bottom)($|[\s_-])", re.I)
+    r"doc-?nhieu|xem-?nhieu|copyright)($|[\s_-])", re.I)
 _TITLE_CHROME_TAGS = frozenset({"footer", "nav", "aside", "a", "li"})
 # A "title" class marks a heading-like block on portals whose article pages have no h1–h3.
 _TITLE_CLASS = re.compile(r"title|tieu-?de|tieude|headline|subject|heading", re.I)
