@@ -108,6 +108,11 @@ _PLANNED_EVENT = re.compile(r"(?<!\w)(?:sẽ|dự kiến|kế hoạch giao|giao 
                             re.IGNORECASE)
 
 
+# letters only Vietnamese writes (đ, ơ, ư, ă and the toned vowels of U+1EA0–U+1EF9): never produced by
+# English text or by bytes read as Latin-1
+_VIETNAMESE_LETTER = re.compile(r"[đĐơƠưƯăĂ\u1ea0-\u1ef9]")
+
+
 def _planned_event_sentences(text: "str | Document") -> frozenset:
     """The folded lead sentences that only plan or recommend an event (none reported held in them)."""
     return frozenset(_fold_event(s) for s in _lead_nfc(text)
@@ -116,8 +121,9 @@ def _planned_event_sentences(text: "str | Document") -> frozenset:
 
 def event_type(title: str | None, text: "str | Document | None") -> str | None:
     """The event the article reports, as its title (else its first sentences) calls it:
-    "lớp bồi dưỡng", "hội nghị tập huấn", "lớp tập huấn", "hội nghị", "other", or None when the
-    article reports no event. "hội nghị trực tuyến tập huấn" → "hội nghị tập huấn"; "tập huấn" alone →
+    "lớp bồi dưỡng", "hội nghị tập huấn", "lớp tập huấn", "hội nghị", "other" (also for an article
+    that reports no event), or None for a text that is no Vietnamese article.
+    "hội nghị trực tuyến tập huấn" → "hội nghị tập huấn"; "tập huấn" alone →
     "lớp tập huấn"; "khóa bồi dưỡng"/"bồi dưỡng" → "lớp bồi dưỡng"."""
     t = _fold_event(title)[:1000]
     # a training only recommended or planned ("Đoàn đề nghị huyện tổ chức tập huấn trong quý IV") is not the
@@ -149,6 +155,10 @@ def event_type(title: str | None, text: "str | Document | None") -> str | None:
     for window in [t] + lead[:3]:
         if _OTHER_EVENT.search(window):
             return "other"
+    # an article that names no event (a notice, a results list, a plan) is "other" (conventions.md: everything
+    # else → other); text that is no Vietnamese article at all has no event type
+    if len(_VIETNAMESE_LETTER.findall(nfc(title or "") + " " + " ".join(_lead_nfc(text or "", 2)))) >= 3:
+        return "other"
     return None
 
 
