@@ -182,6 +182,10 @@ _VENUE_CUE = re.compile(r"(?:tại|kết\s+nối|với|gồm|đến|tới|ở|c�
 # A bare "điểm" is a place only right after "tại"/"ở" ("tổ chức đồng thời tại 02 điểm: …"); elsewhere it
 # is a score ("đạt 85 điểm", "tăng 3 điểm") or a point of a legal text ("quy định tại 3 điểm").
 _BARE_CUE = re.compile(r"(?<!\w)(?:tại|ở)\s*$", re.IGNORECASE)
+# Statistics about the province's network are not venues (conventions.md): "Toàn tỉnh hiện có 175 điểm cầu",
+# "tỉnh đã đầu tư 152 điểm cầu trực tuyến".
+_NETWORK_BEFORE = re.compile(r"(?:hiện\s+có|hiện\s+nay\s+có|đã\s+có|đầu\s+tư|xây\s+dựng|lắp\s+đặt|trang\s+bị|nâng\s+cấp"
+                             r"|duy\s+trì|vận\s+hành)\s*(?:được\s+|thêm\s+|tổng\s+(?:số|cộng)\s+)?$", re.IGNORECASE)
 _LEGAL_BEFORE = re.compile(r"(?:quy\s+định|nêu|theo|khoản|điều)\s+(?:tại|ở)\s*$", re.IGNORECASE)
 # Mentions of one event's venues are listed together in one clause: "01 điểm cầu trung tâm tại Sở Nội vụ
 # và 18 điểm cầu tại UBND các huyện", "tại điểm cầu trung tâm, kết nối trực tuyến đến 38 điểm cầu". The
@@ -216,7 +220,7 @@ def _venue_items(text: str) -> list[tuple[int, int, int, bool, bool, re.Match]]:
         noun = re.sub(r"\s+", " ", m.group("noun").lower())
         if noun == "điểm" and (not _BARE_CUE.search(before) or _LEGAL_BEFORE.search(before)):
             continue
-        if _PER_UNIT.search(before):
+        if _PER_UNIT.search(before) or _NETWORK_BEFORE.search(before):
             continue
         start = m.start("num") if (m.group("qual") or "").lower() in ("tới", "đến") else m.start()
         before = text[max(0, start - 30):start]  # "… tới 20 điểm cầu": "tới" joins, it does not qualify
@@ -264,6 +268,7 @@ def find_venues(text: "str | Document") -> dict | None:
     text states, not a sum: the main bridge is not added ("01 điểm cầu trung tâm … và 18 điểm cầu …" → 18),
     a stated total wins over its parts ("13 điểm cầu, gồm …" → 13). "điểm cầu" counts are
     preferred over "địa điểm"; among several, the one introduced by tại/kết nối/với/gồm, then the largest.
+    The province's network ("hiện có 175 điểm cầu") is no venue count.
     An unnumbered central point alone gives no count."""
     doc = _document(text)
     if doc is None:
