@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from extract import classify, dates, documents, officials, quantities, rankings
+from extract import bylines, classify, dates, documents, officials, quantities, rankings
 from extract.document import Document
 from extract.normalize import person_key
 from extract.page import Page
@@ -40,7 +40,7 @@ def build_record(page: Page, url: str | None = None, province: str | None = None
         # a meeting, announcement, inspection, ceremony or notice: no event dates, learners or venues
         # (conventions.md: "Non-training articles: both null", "Non-training events → null")
         event, learners, venues = {"start": None, "end": None, "evidence": None}, None, None
-    people = [p for p in officials.find_officials(text, byline=page.author)
+    people = [p for p in officials.find_officials(doc, byline=page.author)
               if not page.author or person_key(p["name"]) != person_key(page.author)]
     found_rankings = rankings.find_rankings(doc, published_year=published.year if published else None,
                                             province=province)
@@ -50,6 +50,8 @@ def build_record(page: Page, url: str | None = None, province: str | None = None
         "title": page.title,
         "published_date": page.published_date,
         "author": page.author,
+        # a source credit ("Nguồn: Báo …", "Theo TTXVN") is no author; kept beside it (conventions.md)
+        "source": bylines.find_source(page.credits + text.split("\n", 1)[:1]),
         "text": text,
         "relevant": relevant,
         "province": province,

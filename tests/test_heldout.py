@@ -29,7 +29,9 @@ FIELDS = ["published_date", "event_start", "event_end", "province", "event_type"
 # folder -> (per-field floors, macro floor)
 SETS = {
     "heldout": ({field: 1.00 for field in FIELDS}, 1.00),
-    "heldout2": ({field: 1.00 for field in FIELDS}, 1.00),
+    # set 2's gold takes a closing "Nguồn: Sở Nội vụ" as the author; conventions.md (and set 6's annotator)
+    # make every "Nguồn: …" a source credit, never the author: that one article is given up on purpose
+    "heldout2": ({**{field: 1.00 for field in FIELDS}, "author": 0.95}, 0.99),
     "heldout3": ({field: 1.00 for field in FIELDS}, 1.00),
     # set 4, in the seeds' own style: blind 0.992; the planned-training relevance misses fixed, one
     # title left cut ("Vụ Thi đua - Khen thưởng các bộ, ngành, đoàn thể Trung ương …")
@@ -41,13 +43,13 @@ SETS = {
     # provinces, closing ceremonies, document codes (blind macro 0.884). The floors sit just below the blind
     # scores of each field, so they can only be raised as the extractors improve.
     "heldout5": ({"published_date": 1.00, "event_start": 1.00, "event_end": 1.00, "province": 1.00,
-                  "event_type": 1.00, "learners": 1.00, "venues_count": 1.00, "relevant": 1.00, "author": 0.69,
-                  "officials_title": 0.78, "officials": 1.00, "rankings": 1.00, "rankings_change": 1.00,
-                  "documents": 1.00, "documents_date": 1.00}, 0.96),
+                  "event_type": 1.00, "learners": 1.00, "venues_count": 1.00, "relevant": 1.00, "author": 1.00,
+                  "officials_title": 1.00, "officials": 1.00, "rankings": 1.00, "rankings_change": 1.00,
+                  "documents": 1.00, "documents_date": 1.00}, 0.99),
     "heldout6": ({"published_date": 1.00, "event_start": 1.00, "event_end": 1.00, "province": 1.00,
-                  "event_type": 1.00, "learners": 1.00, "venues_count": 1.00, "relevant": 1.00, "author": 0.74,
-                  "officials_title": 0.81, "officials": 0.88, "rankings": 1.00, "rankings_change": 1.00,
-                  "documents": 1.00, "documents_date": 1.00}, 0.96),
+                  "event_type": 1.00, "learners": 1.00, "venues_count": 1.00, "relevant": 1.00, "author": 1.00,
+                  "officials_title": 1.00, "officials": 1.00, "rankings": 1.00, "rankings_change": 1.00,
+                  "documents": 1.00, "documents_date": 1.00}, 0.99),
 }
 
 
