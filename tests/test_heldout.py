@@ -5,7 +5,8 @@ Sets 1–4 were scored blind first (macro 0.976, 0.945, 0.963, 0.992); their mis
 rules, each first written down as new snippets of our own wording in tests/fixtures/*_cases.json,
 never by keying on held-out wording. The floors hold what the extractors reach now: every field 1.000
 on sets 1–3; set 4 as noted below. Lower a floor only on purpose (a general rule that costs one held-out case), and
-never edit the held-out gold to make this pass.
+never edit the held-out gold to make this pass. (Gold of sets 1–4 that contradicted ../shared/conventions.md was
+relabelled to it, each change listed in tests/fixtures/RELABELLED.md.)
 """
 import json
 import os
