@@ -21,7 +21,7 @@ def build_demo(db_path: str | Path, base_port: int | None = None) -> dict:
         configs, start_urls = [], {}
         for name, url in sorted(replay.sites.items()):
             try:
-                configs.append(load_site(name).with_base_url(url))
+                configs.append(load_site(name).for_replay(url))
             except UnknownSiteError:
                 start_urls[name] = url + "/"  # a layout with no config: the generic mode
         return crawl(str(db_path), sites=configs, start_urls=start_urls)

@@ -5,7 +5,7 @@ idempotent: a view is dropped and recreated only when its SQL changed, and the `
 (the 2025 merger mapping from `cchc/data/provinces_2025.csv`) is reloaded only when the mapping file
 changed, so opening an archive normally writes nothing.
 
-Views (all read-only, derived from the tables in `cchc/store.py`):
+Views (all read-only, derived from the tables of the store, `store/archive.py`):
 
 - `events`: one row per relevant article with its facts (province then and now, year, type, dates,
   learners, venues, officials, title, URL, evidence).
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from cchc import provinces
+from store import provinces
 
 # The date an event is placed on a timeline: its first day, else the publication date.
 _EVENT_DATE = "coalesce(a.event_start, a.published_date)"
@@ -27,13 +27,13 @@ _EVENT_DATE = "coalesce(a.event_start, a.published_date)"
 VIEWS: dict[str, str] = {
     "events": """
 SELECT
-    a.id AS article_id,
+    a.title,
     a.province,
     a.province_now,
     a.event_year AS year,
-    a.event_type,
     a.event_start,
     a.event_end,
+    a.event_type,
     a.learners_count,
     a.learners_qualifier,
     a.learners_text,
@@ -46,41 +46,40 @@ SELECT
         FROM appearances ap JOIN people p ON p.id = ap.person_id
         WHERE ap.article_id = a.id
         GROUP BY ap.person_id ORDER BY min(ap.id))) AS officials,
-    a.title,
     a.published_date,
     a.url,
     a.event_evidence,
     a.learners_evidence,
-    a.venues_evidence
+    a.venues_evidence,
+    a.id AS article_id
 FROM articles a
 WHERE a.relevant = 1
 """,
     "people_appearances": f"""
 SELECT
-    ap.id AS appearance_id,
-    p.id AS person_id,
     p.name AS person,
-    p.scope,
-    ap.name_as_written,
-    ap.title,
-    ap.honorific,
-    a.id AS article_id,
+    {_EVENT_DATE} AS date,
     a.title AS article_title,
+    ap.title,
     a.province,
     a.province_now,
-    {_EVENT_DATE} AS date,
+    ap.name_as_written,
+    ap.honorific,
+    p.scope,
     a.published_date,
     a.event_type,
     a.relevant,
     ap.evidence,
-    a.url
+    a.url,
+    p.id AS person_id,
+    a.id AS article_id,
+    ap.id AS appearance_id
 FROM appearances ap
 JOIN people p ON p.id = ap.person_id
 JOIN articles a ON a.id = ap.article_id
 """,
     "ranking_history": """
 SELECT
-    r.id AS ranking_id,
     r.subject AS province,
     r.index_name,
     r.year,
@@ -94,13 +93,13 @@ SELECT
     a.province AS article_province,
     a.published_date,
     r.evidence,
-    a.url
+    a.url,
+    r.id AS ranking_id
 FROM rankings r
 JOIN articles a ON a.id = r.article_id
 """,
     "document_citations": """
 SELECT
-    d.id AS citation_id,
     d.number,
     d.kind,
     d.date AS document_date,
@@ -110,7 +109,8 @@ SELECT
     a.province_now,
     a.published_date,
     d.evidence,
-    a.url
+    a.url,
+    d.id AS citation_id
 FROM documents d
 JOIN articles a ON a.id = d.article_id
 """,

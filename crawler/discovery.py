@@ -17,26 +17,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
 from urllib.parse import parse_qsl, quote, urldefrag, urljoin, urlsplit, urlunsplit
 
+import yaml
 from lxml import html as lxml_html
 
 from extract import normalize
 
 # -- vocabulary -------------------------------------------------------------------------------------
-# Menu labels / URL words of news sections (compared after folding: no diacritics, lower case).
-NEWS_LABELS = ("tin tuc", "tin tuc su kien", "tin hoat dong", "hoat dong", "cai cach hanh chinh",
-               "su kien", "thong tin", "tin cchc", "cchc", "tin tong hop", "tin noi vu", "news")
+_VOCABULARY = yaml.safe_load((Path(__file__).parent / "discovery_vocabulary.yaml").read_text(encoding="utf-8"))
+NEWS_LABELS = tuple(_VOCABULARY["news_labels"])
 NEWS_URL_WORDS = re.compile(
     r"tin-?tuc|tintuc|news|chuyenmuc|chuyen-muc|cai-cach-hanh-chinh|caicachhanhchinh|cchc|"
     r"hoat-dong|su-kien|groupnews|category|danh-muc|[?&](cat|catid|cn|chuyenmucid)=", re.I)
-# Sections that are never news, whatever their URL says (folded labels).
-NOT_NEWS_LABELS = ("lien he", "gioi thieu", "so do", "van ban", "thu tuc", "dich vu cong", "hoi dap",
-                   "gop y", "dang nhap", "tim kiem", "lich cong tac", "danh ba", "co cau", "chuc nang",
-                   "video", "hinh anh", "thu vien", "rss", "english", "site map", "sitemap")
-READ_MORE_LABELS = ("xem them", "xem tiep", "chi tiet", "xem chi tiet", "doc tiep", "doc them", "read more",
-                    "more", "xem")
-NEXT_LABELS = ("trang sau", "sau", "tiep", "tiep theo", "›", "»", ">", ">>", "next", "trang tiep")
+NOT_NEWS_LABELS = tuple(_VOCABULARY["not_news_labels"])
+ABOUT_HEADINGS = tuple(_VOCABULARY["about_headings"])
+READ_MORE_LABELS = tuple(_VOCABULARY["read_more_labels"])
+NEXT_LABELS = tuple(_VOCABULARY["next_labels"])
+DOC_FIELD_LABELS = tuple(_VOCABULARY["document_field_labels"])
+CITATION_WORDS = tuple(_VOCABULARY["citation_words"])
 PAGER_URL = re.compile(r"([?&](page|Page|p|pg|trang|pageindex|PageIndex|_page|currentpage)=\d+)|"
                        r"(/page-\d+)|(_cur=\d+)|(/currentpage/\d+)|(/page/\d+)|(/trang-\d+)", re.I)
 PAGER_CONTAINER = re.compile(r"pag|phantrang|phan-trang|pager|paging", re.I)
@@ -50,6 +51,7 @@ DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*((?:19|2
 POSTBACK = re.compile(r"__doPostBack\(\s*'([^']*)'\s*,\s*'([^']*)'\s*\)")
 
 MIN_ARTICLE_TEXT = 400     # characters of prose in the main block
+MIN_SHORT_ARTICLE = 250    # … or this many under a title line and a date line (a short news item)
 MIN_TITLE_LABEL = 25       # characters of a link label that reads like an article title
 MIN_TITLE_WORDS = 5
 MAX_SECTION_LABEL = 40     # a menu label found by its URL alone is no longer than this
@@ -175,7 +177,7 @@ def news_section_links(root, base_url: str) -> list[str]:
             label == w or label.startswith(w + " ") or label.endswith(" " + w) or f" {w} " in f" {label} "
             for w in NEWS_LABELS)
         url = canonical_url(link.url)
-        if label.isdigit() or label in NEXT_LABELS:
+        if pager_label(link.text).isdigit() or label in NEXT_LABELS:
             continue  # a pager link, not a menu entry
         by_url = (NEWS_URL_WORDS.search(urlsplit(url).path + "?" + urlsplit(url).query) is not None
                   and not looks_like_article_url(url)     # "Xem tiếp" under a news item is not a section
@@ -187,6 +189,16 @@ def news_section_links(root, base_url: str) -> list[str]:
     return found
 
 
+_PAGER_DECOR = " []{}()|·.:"
+
+
+def pager_label(text: str) -> str:
+    """A pager link's label, folded and without its decoration: "[2]", "(2)", "Trang 2" → "2"."""
+    label = fold(text).strip(_PAGER_DECOR)
+    m = re.fullmatch(r"trang\s*(\d{1,4})", label)
+    return m.group(1) if m else label
+
+
 def pagination_links(root, page_url: str) -> list[str]:
     """Links to other pages of the same listing: "Trang sau", "Sau", "›", "»", "Tiếp", page digits
     (inside a pager or with a page parameter), and URLs with ?page=/?Page=/page-N/_cur=/currentpage/N."""
@@ -196,7 +208,7 @@ def pagination_links(root, page_url: str) -> list[str]:
     for link in links(root, page_url):
         if host_of(link.url) != host or is_asset(link.url) or link.url == page_url:
             continue
-        label = fold(link.text)
+        label = pager_label(link.text)
         in_pager = _has_pager_ancestor(link.node) or _in_digit_run(link.node)
         pager_url = is_pager_url(link.url)
         same_listing = urlsplit(link.url).path.rstrip("/").startswith(_strip_pager(base_path))
@@ -219,7 +231,7 @@ def postback_pages(root) -> list[tuple[str, str, str]]:
         m = POSTBACK.search(a.get("href") or "")
         if not m:
             continue
-        label = fold(a.text_content() or "")
+        label = pager_label(a.text_content() or "")
         if (label.isdigit() and len(label) <= 4) or label in NEXT_LABELS or "page$" in m.group(2).lower():
             key = (label, m.group(1), m.group(2))
             if key not in out:
@@ -235,7 +247,7 @@ _CALENDAR = re.compile(r"calendar|lich|(^|[\s_-])cal($|[\s_-])", re.I)
 
 
 def _digit_label(a) -> bool:
-    text = re.sub(r"\s+", "", a.text_content() or "")
+    text = pager_label(a.text_content() or "")
     return text.isdigit() and len(text) <= 4
 
 
@@ -253,7 +265,7 @@ def _in_digit_run(node, levels: int = 3) -> bool:
             return False
         anchors = list(parent.iter("a"))
         digits = sum(1 for a in anchors if _digit_label(a))
-        pagerish = digits + sum(1 for a in anchors if fold(a.text_content() or "").strip(" «»‹›<>") in _STEP_LABELS)
+        pagerish = digits + sum(1 for a in anchors if pager_label(a.text_content() or "").strip(" «»‹›<>") in _STEP_LABELS)
         if digits >= 2 and pagerish >= 0.8 * len(anchors):
             return True
         if len(anchors) > 1:
@@ -278,15 +290,18 @@ def _has_pager_ancestor(node, levels: int = 4) -> bool:
     return False
 
 
-def item_links(root, page_url: str) -> list[str]:
-    """Links on the same host that may be articles (article-shaped URLs, not files), in order."""
+def item_links(root, page_url: str, pattern: str | None = None) -> list[str]:
+    """Links on the same host that may be articles (article-shaped URLs, not files), in order; with
+    `pattern` (a site's known article URL regex), the links matching it instead."""
     host = host_of(page_url)
     found: list[str] = []
+    shape = re.compile(pattern) if pattern else None
     for link in links(root, page_url):
         if host_of(link.url) != host or link.url == page_url:
             continue
         url = canonical_url(link.url)
-        if looks_like_article_url(url) and not is_pager_url(url) and url not in found:
+        fits = (shape.search(url) is not None and not is_asset(url)) if shape else looks_like_article_url(url)
+        if fits and not is_pager_url(url) and url not in found:
             found.append(url)
     return found
 
@@ -464,21 +479,38 @@ def _lines_before(block, levels: int = 4) -> list[str]:
     return before
 
 
-def _prose_date(block) -> bool:
-    """A date anywhere in the main block's first or last 400 characters (weaker than a date line:
-    an article whose CMS shows no date line usually dates its first sentence)."""
-    text = _text_wo_links(block)
-    return DATE_RE.search(text[:400]) is not None or DATE_RE.search(text[-400:]) is not None
+_CITATION = re.compile(r"(\b(" + "|".join(re.escape(w) for w in CITATION_WORDS) + r")\b[^.;]{0,60}|"
+                       r"\d+/[a-z0-9đ]+(-[a-z0-9đ]+)*\s*,?\s*)ngay\s*$")
 
 
-def _non_news_heading(root, block) -> bool:
+def _news_dates(text: str) -> bool:
+    """Is there a date in `text` that is not a cited document's date ("Quyết định số 112/QĐ-UB
+    ngày 20/01/1997" dates the decision, not the news)?"""
+    for m in DATE_RE.finditer(text):
+        before = fold(text[max(0, m.start() - 90):m.start()])
+        if not _CITATION.search(before):
+            return True
+    return False
+
+
+def _prose_date(block, lead: str = "") -> bool:
+    """A date in the first or last 400 characters of the text (the lead, then the main block) that
+    no cited document owns (weaker than a date line: an article whose CMS shows no date line
+    usually dates its first sentence: "Sáng ngày 27/5/2021", "Trong hai ngày 28 và 29/6/2024")."""
+    text = (lead + " " + _text_wo_links(block)).strip()
+    return _news_dates(text[:400]) or _news_dates(text[-400:])
+
+
+def _non_news_heading(root, block, site_title: str | None = None) -> bool:
     """Is the page headed as a non-news page ("Giới thiệu", "Cơ cấu tổ chức", "Liên hệ", "Văn bản"
-    …): its <title> or one of the short lines just before the main block starts with such a label?"""
-    title = root.findtext(".//title") or ""
-    heads = [re.split(r"\s+[|–-]\s+", title)[0]] + [ln for ln in _lines_before(block)[-6:] if len(ln) <= 80]
+    …): its <title> (unless it is the site's own repeated title) or one of the short lines just
+    before the main block starts with such a label?"""
+    title = page_title(root)
+    heads = [] if site_title and fold(title) == fold(site_title) else [re.split(r"\s+[|–-]\s+", title)[0]]
+    heads += [ln for ln in _lines_before(block)[-6:] if len(ln) <= 80]
     for head in heads:
         label = fold(head)
-        if any(label == w or label.startswith(w + " ") for w in NOT_NEWS_LABELS):
+        if any(label == w or label.startswith(w + " ") for w in NOT_NEWS_LABELS + ABOUT_HEADINGS):
             return True
     return False
 
@@ -492,41 +524,462 @@ def _has_form_fields(block) -> bool:
     return len(texts) >= 2
 
 
-def classify(body: bytes | str, url: str) -> PageVerdict:
+# -- robust parsing ---------------------------------------------------------------------------------
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UTF8_PARSER = lxml_html.HTMLParser(encoding="utf-8")
+
+
+def parse_page(body: bytes | str | None):
+    """The lxml document root of an HTML page given as bytes or text, or None when there is nothing
+    to parse. Never raises: control characters, lone surrogates, an XML declaration inside a str,
+    bytes in an undeclared encoding all give a tree or None."""
+    if not body:
+        return None
+    try:
+        if isinstance(body, (bytes, bytearray)):
+            try:
+                text = bytes(body).decode("utf-8")
+            except UnicodeDecodeError:  # not UTF-8: let lxml read the declared charset
+                return lxml_html.document_fromstring(bytes(body).replace(b"\x00", b" "))
+        else:
+            text = str(body)
+        text = _CONTROL.sub(" ", text)
+        if not text.strip():
+            return None
+        return lxml_html.document_fromstring(text.encode("utf-8", "replace"), parser=_UTF8_PARSER)
+    except Exception:  # lxml raises a handful of types on hostile input; none may stop a crawl
+        return None
+
+
+# -- listing items ----------------------------------------------------------------------------------
+@dataclass
+class Cluster:
+    """Item links that sit in one list container (a listing's items, or a related/most-read list)."""
+
+    container: object = field(repr=False)
+    urls: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)   # url -> most title-like label
+    items: dict[str, object] = field(default_factory=dict, repr=False)  # url -> its item element
+
+
+def best_label(labels: Iterable[str]) -> str:
+    """Of the labels of the links to one URL (image link, title link, "Xem thêm"), the one that
+    reads most like a title: a title-like label first, then the longest that is no read-more label."""
+    labels = [re.sub(r"\s+", " ", t).strip() for t in labels if t and t.strip()]
+    titled = [t for t in labels if is_title_label(t)]
+    if titled:
+        return max(titled, key=len)
+    plain = [t for t in labels if fold(t).strip(" .…»>") not in READ_MORE_LABELS]
+    return max(plain, key=len) if plain else ""
+
+
+def link_labels(root, page_url: str) -> dict[str, str]:
+    """{canonical URL: the most title-like label of its links on the page}."""
+    seen: dict[str, list[str]] = {}
+    for link in links(root, page_url):
+        seen.setdefault(canonical_url(link.url), []).append(link.text)
+    return {url: best_label(texts) for url, texts in seen.items()}
+
+
+def _item_candidates(root, page_url: str) -> list[tuple[Link, str]]:
+    """(link, canonical URL) of links that may be listing items: same host, no file, no pager, not
+    the page itself, article-shaped or labelled like a title, and outside chrome."""
+    host = host_of(page_url)
+    own = canonical_url(page_url)
+    out = []
+    for link in links(root, page_url):
+        if host_of(link.url) != host or is_asset(link.url):
+            continue
+        url = canonical_url(link.url)
+        if url == own or is_pager_url(url):
+            continue
+        if not (looks_like_article_url(url) or is_title_label(link.text)):
+            continue
+        if _in_chrome(link.node) or _has_pager_ancestor(link.node):
+            continue
+        out.append((link, url))
+    return out
+
+
+MIN_TEASER = 40   # characters of non-link text that make an item a teaser (title + summary)
+
+
+def teaser_count(cluster: Cluster) -> int:
+    """How many of the cluster's items carry a summary beside their link (a listing's teasers;
+    menus, sidebars and related lists are bare links)."""
+    return sum(1 for item in cluster.items.values()
+               if isinstance(getattr(item, "tag", None), str) and item.tag != "a"
+               and len(_text_wo_links(item)) >= MIN_TEASER)
+
+
+def is_site_wide(urls: list[str], site_lists) -> bool:
+    """Is this list one of the site's repeated lists (the same links on most pages: a sidebar)?"""
+    here = set(urls)
+    for other in site_lists or ():
+        if len(here & other) >= 0.6 * len(here | other):
+            return True
+    return False
+
+
+def item_clusters(root, page_url: str, site_lists=None) -> list[Cluster]:
+    """Candidate item links grouped by their list container, main list first.
+
+    A link's item is its highest ancestor that holds no other candidate URL (an <li>, a <tr>, a
+    teaser <div>, or the <a> itself in a flat list); the item's parent is the container. Several
+    links to one URL (picture, title, "Xem thêm") count once. Lists repeated across the site
+    (`site_lists`: URL sets seen on most of its pages, see `SiteLists`) are chrome and left out.
+    Lists of teasers rank before bare link lists, then larger lists before smaller."""
+    candidates = _item_candidates(root, page_url)
+    under: dict[object, set[str]] = {}
+    for link, url in candidates:
+        node = link.node
+        while node is not None:
+            under.setdefault(node, set()).add(url)
+            node = node.getparent()
+    groups: dict[object, Cluster] = {}
+    order: list[object] = []
+    for link, url in candidates:
+        item, parent = link.node, link.node.getparent()
+        while parent is not None and under.get(parent) == {url}:
+            item, parent = parent, parent.getparent()
+        key = parent if parent is not None else item
+        if key not in groups:
+            groups[key] = Cluster(key)
+            order.append(key)
+        cluster = groups[key]
+        if url not in cluster.urls:
+            cluster.urls.append(url)
+            cluster.items[url] = item
+        cluster.labels.setdefault(url, [])  # type: ignore[arg-type]
+        cluster.labels[url].append(link.text)  # type: ignore[union-attr]
+    clusters = [groups[k] for k in order if not (site_lists and is_site_wide(groups[k].urls, site_lists))]
+    for cluster in clusters:
+        cluster.labels = {u: best_label(ts) for u, ts in cluster.labels.items()}  # type: ignore[arg-type]
+    clusters.sort(key=lambda c: (teaser_count(c) * 2 >= len(c.urls) >= 2, len(c.urls),
+                                 sum(len(t) for t in c.labels.values())), reverse=True)
+    return clusters
+
+
+class SiteLists:
+    """The link lists seen across one site's pages. A list (its set of item URLs) found on at least
+    half of the pages, and on three or more, is the site's chrome (a sidebar column, a "most read"
+    box, a menu of long labels), however its container is named."""
+
+    MIN_PAGES = 3
+
+    def __init__(self) -> None:
+        self.pages = 0
+        self.counts: dict[frozenset, int] = {}
+
+    def add(self, root, page_url: str) -> None:
+        """Count the lists of one page."""
+        self.pages += 1
+        try:
+            clusters = item_clusters(root, page_url)
+        except Exception:  # a page that cannot be read adds no list
+            return
+        for sig in {frozenset(c.urls) for c in clusters if len(c.urls) >= MIN_LISTING_ITEMS}:
+            self.counts[sig] = self.counts.get(sig, 0) + 1
+
+    def repeated(self) -> set[frozenset]:
+        """The URL sets of the site's repeated lists so far."""
+        need = max(self.MIN_PAGES, (self.pages + 1) // 2)
+        return {sig for sig, n in self.counts.items() if n >= need}
+
+
+def listing_items(root, page_url: str, min_items: int = MIN_LISTING_ITEMS, site_lists=None) -> Cluster | None:
+    """The page's main list of items (its first cluster, with a lone featured item in a wrapper
+    just above it), or None when no cluster has `min_items` items. Related-news, "most read"
+    and menu lists elsewhere on the page, and the site's repeated lists, are not part of it."""
+    clusters = item_clusters(root, page_url, site_lists)
+    if not clusters or len(clusters[0].urls) < min_items:
+        return None
+    main = clusters[0]
+    ancestors = set()
+    node = main.container.getparent() if main.container is not None else None
+    for _ in range(3):
+        if node is None:
+            break
+        ancestors.add(node)
+        node = node.getparent()
+    for other in clusters[1:]:
+        if other.container in ancestors and len(other.urls) <= 2:  # a featured first item
+            for url in other.urls:
+                if url not in main.urls:
+                    main.urls.insert(0, url)
+                    main.labels[url] = other.labels[url]
+                    main.items[url] = other.items[url]
+    return main
+
+
+_SEG_NUM = re.compile(r"\d")
+
+
+def url_shape(url: str) -> str:
+    """The shape of a URL, for comparing sibling items: path segments kept literally except the
+    last and any holding digits (a class letter: N digits, S slug), query keys kept and their
+    values classed. /tin-tuc/hoi-nghi-12.html and /tin-tuc/tap-huan-15.html share a shape."""
+    parts = urlsplit(url)
+    segs = parts.path.split("/")
+    shaped = []
+    for i, seg in enumerate(segs):
+        stem, dot, ext = seg.rpartition(".") if "." in seg else (seg, "", "")
+        if i == len(segs) - 1 or _SEG_NUM.search(seg):
+            cls = "N" if stem.isdigit() else ("S-N" if re.search(r"-\d+$", stem) else ("S" if stem else ""))
+            shaped.append(cls + (dot + ext.lower() if dot else ""))
+        else:
+            shaped.append(seg.lower())
+    query = sorted((k.lower(), "N" if v.isdigit() else "S") for k, v in parse_qsl(parts.query, keep_blank_values=True))
+    return "/".join(shaped) + ("?" + "&".join(f"{k}={v}" for k, v in query) if query else "")
+
+
+def shares_shape(url: str, siblings: Iterable[str]) -> bool:
+    """Does `url` have the shape of at least one other item of its list (or is it alone)?"""
+    others = [u for u in siblings if u != url]
+    if not others:
+        return True
+    shape = url_shape(url)
+    return any(url_shape(u) == shape for u in others)
+
+
+# -- site title -------------------------------------------------------------------------------------
+_TITLE_SEP = re.compile(r"\s+[|–—:-]+\s+|\s*::\s*|\s*»\s*")
+
+
+class SiteTitles:
+    """The `<title>` texts seen across one site's pages. A title (or a `|`/` - `-separated part of
+    one) seen on most pages is the site's name, not any page's title."""
+
+    def __init__(self) -> None:
+        self.pages = 0
+        self.counts: dict[str, int] = {}
+        self.display: dict[str, str] = {}
+
+    def add(self, title: str | None) -> None:
+        """Count one page's `<title>` (None or empty for a page without one)."""
+        self.pages += 1
+        title = re.sub(r"\s+", " ", title or "").strip()
+        if not title:
+            return
+        parts = {title} | {p.strip() for p in _TITLE_SEP.split(title) if p.strip()}
+        for part in parts:
+            key = fold(part)
+            if key:
+                self.counts[key] = self.counts.get(key, 0) + 1
+                self.display.setdefault(key, part)
+
+    def site_title(self) -> str | None:
+        """The title (part) seen on at least half of the pages counted (and on two or more), the
+        longest if several are; None while no title repeats that often."""
+        need = max(2, (self.pages + 1) // 2)
+        common = [k for k, n in self.counts.items() if n >= need]
+        if not common:
+            return None
+        return self.display[max(common, key=lambda k: (self.counts[k], len(k)))]
+
+
+def page_title(root) -> str:
+    """The page's `<title>` text ("" when it has none)."""
+    if root is None:
+        return ""
+    try:
+        return re.sub(r"\s+", " ", root.findtext(".//title") or "").strip()
+    except Exception:
+        return ""
+
+
+# -- page classification ----------------------------------------------------------------------------
+_LOGIN = re.compile(r"dang nhap|mat khau|login|password", re.I)
+DOMINANT_SHARE = 0.6       # one run of prose holds this share of the main block's prose
+
+
+_LINK_BLOCKS = {"p", "div", "li", "td", "th", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+                "article", "header", "blockquote", "tr"}
+
+
+def _standalone(a, stop) -> bool:
+    """Does the link stand alone (a listing item's title), rather than sit inside a paragraph of
+    prose (an inline link in an article)? Inline links live in <p>s that hold more than them."""
+    node = a.getparent()
+    while node is not None and node is not stop and (not isinstance(node.tag, str) or node.tag not in _LINK_BLOCKS):
+        node = node.getparent()
+    if node is None or node.tag not in ("p", "blockquote", "dd"):  # items put titles in li, div, h3, td …
+        return True
+    return len(_text_wo_links(node)) <= 20
+
+
+def _prose_runs(block) -> tuple[list[int], int]:
+    """Characters of text in `block` between consecutive stand-alone title-length links (runs), and
+    how many such links split them. A listing's teasers make many short runs; an article is one
+    dominant run, whatever related list follows it; a link inside a sentence splits nothing."""
+    runs = [0]
+    splits = 0
+
+    def walk(n) -> None:
+        nonlocal splits
+        if not isinstance(n.tag, str) or n.tag in ("script", "style", "noscript"):
+            return
+        if n.tag == "a":
+            label = re.sub(r"\s+", " ", n.text_content() or "").strip()
+            if len(label) >= MIN_TITLE_LABEL and _standalone(n, block):
+                runs.append(0)
+                splits += 1
+            else:
+                runs[-1] += len(label) if len(label) >= MIN_TITLE_LABEL else 0
+            return
+        runs[-1] += len((n.text or "").strip())
+        for child in n:
+            walk(child)
+            runs[-1] += len((child.tail or "").strip())
+
+    walk(block)
+    return runs, splits
+
+
+def _headed_and_dated(block) -> bool:
+    """Does the text open like a news item: a title-like line (not a link) and a date line among
+    the last lines before the block or its first lines?"""
+    inside, _ = _lines(block)
+    head = _lines_before(block)[-4:] + inside[:3]
+    return any(is_date_line(ln) for ln in head) and any(is_title_label(ln) and not is_date_line(ln)
+                                                           and len(ln) <= 200 for ln in head)
+
+
+def _dominant_text(block, own_prose: int, lead: int = 0, minimum: int = MIN_ARTICLE_TEXT) -> bool:
+    """Is the block one long text rather than a run of teasers? One run of prose (with the lead
+    that precedes the block, `lead` characters) of at least MIN_ARTICLE_TEXT characters that holds
+    DOMINANT_SHARE of the block's prose (or the block is split by at most one title-length link)."""
+    runs, splits = _prose_runs(block)
+    biggest, total = max(runs), sum(runs)
+    if max(own_prose, biggest) + lead < minimum or biggest + lead < minimum * 0.75:
+        return False  # (own prose misses paragraphs nested one block deeper; the run counts them)
+    return splits <= 1 or biggest >= DOMINANT_SHARE * total
+
+
+def _lead_lines(block) -> list[str]:
+    """The article's lead when it sits in a block of its own just before the main block (a
+    "sapo"): the long prose lines right before it, back to the first short or date line."""
+    lead: list[str] = []
+    for line in reversed(_lines_before(block)[-3:]):
+        if len(line) < 80 or is_date_line(line) or line.endswith(("...", "…")):  # a cut teaser is no lead
+            break
+        lead.insert(0, line)
+    return lead
+
+
+def _is_teaser(block, cluster: Cluster) -> bool:
+    """Is the main block part of the page's item list (a long teaser) rather than an article? It is
+    when it lies inside the list's container and that container's prose is many short runs split by
+    the items' title links, not one dominant text followed by a related list."""
+    container = cluster.container
+    if container is None or not (block is container or container in block.iterancestors()):
+        return False
+    runs, splits = _prose_runs(container)
+    return splits > 1 and max(runs) < DOMINANT_SHARE * sum(runs)
+
+
+def _is_document_page(root) -> bool:
+    """Does the page show a legal document's record (two or more of "Số ký hiệu", "Ngày ban hành",
+    "Trích yếu", "Người ký" … as short lines or cells)? A document entry, not news."""
+    found = set()
+    lines, _ = _lines(root.find("body") if root.find("body") is not None else root)
+    for line in lines:
+        if len(line) > 60:
+            continue
+        label = fold(line)
+        for w in DOC_FIELD_LABELS:
+            if label == w or label.startswith(w + " ") or label.startswith(w + ":"):
+                found.add(w)
+    return len(found) >= 2
+
+
+def _is_login(block) -> bool:
+    return any((i.get("type") or "").lower() == "password" for i in block.iter("input"))
+
+
+def _label_on_page(root, block, label: str) -> bool:
+    """Is the link label that led here written on the page itself (outside links), as its title
+    would be? A label cut short on the listing ("…") must match the page's title up to the cut."""
+    key = fold(label).rstrip(" .…").strip()
+    if len(key) < MIN_TITLE_LABEL:
+        return False
+    key = key[:80]
+    title = fold(page_title(root))
+    if key in title:
+        return True
+    body = root.find("body")
+    return key in fold(_text_wo_links(body if body is not None else root))
+
+
+def _context(context) -> dict:
+    if not isinstance(context, dict):
+        return {}
+    return context
+
+
+def classify(body: bytes | str, url: str, context: dict | None = None) -> PageVerdict:
     """Decide whether a fetched HTML page is an article, a listing or something else.
 
-    Article: one long main text block (>= MIN_ARTICLE_TEXT characters of prose, few title links
-    inside it, no fill-in form) with a short date line (or `<time datetime>`) among its first/last
-    lines or just before it; failing that, a date in its first/last 400 characters when the page is
-    not headed as a non-news page (introduction, organisation, contact, documents …).
-    Listing: many links (and no such block) to article-shaped URLs or labelled like titles."""
-    if is_asset(url):
-        return PageVerdict("other", reason="file")
+    Article: one long main text (>= MIN_ARTICLE_TEXT characters of prose in one dominant run, not a
+    teaser of the page's item list, no fill-in form, no password field, no document record) with a
+    short date line (or `<time datetime>`) among its first/last lines or just before it; failing
+    that, under a heading that is no "Giới thiệu"/"Liên hệ"-style label: a date in its first/last
+    400 characters, or what the crawl knew (`context`): the page was reached as an item of a listing
+    (`from_listing`) whose URL shape it shares (`shared_shape`, default true), through a link whose
+    title-like label (`link_text`) is written on the page.
+    Listing: no such text, and a list of MIN_LISTING_ITEMS or more item links (two will do when
+    they are teasers: title and summary) outside chrome (menus, footers, related and most-read
+    lists, and the lists the site repeats on most pages, `site_lists`); a long first teaser does not
+    make an article.
+    Never raises: unparseable input is "other"."""
     try:
-        root = lxml_html.fromstring(body) if body else None
-    except (ValueError, lxml_html.etree.ParserError):
-        root = None
+        return _classify(body, url, _context(context))
+    except Exception as exc:  # hostile markup must not stop a crawl
+        return PageVerdict("other", reason=f"unclassifiable page ({type(exc).__name__})")
+
+
+def _classify(body: bytes | str, url: str, ctx: dict) -> PageVerdict:
+    if is_asset(url or ""):
+        return PageVerdict("other", reason="file")
+    root = parse_page(body)
     if root is None:
         return PageVerdict("other", reason="not html")
     for bad in root.xpath("//script|//style|//noscript"):
         bad.drop_tree()
-    items = item_links(root, url)
     block, n = main_block(root)
-    in_body_links = _title_links(block) if block is not None else 0
+    cluster = listing_items(root, url, min_items=2, site_lists=ctx.get("site_lists"))
+    n_items = len(cluster.urls) if cluster is not None else 0
+    teasers = cluster is not None and teaser_count(cluster) * 2 >= n_items
+    if cluster is not None and n_items < MIN_LISTING_ITEMS and not teasers:
+        cluster, n_items = None, 0  # two bare links are no list
+    teaser = block is not None and any(_is_teaser(block, c) for c in item_clusters(root, url, ctx.get("site_lists"))
+                                       if len(c.urls) >= 2)
+    lead = " ".join(_lead_lines(block)) if block is not None and not teaser else ""
+    long_text = block is not None and not teaser and (
+        _dominant_text(block, n, len(lead))
+        or (_dominant_text(block, n, len(lead), MIN_SHORT_ARTICLE) and _headed_and_dated(block)))
+    n += len(lead)
     has_date = block is not None and _date_near(block)
-    long_text = block is not None and n >= MIN_ARTICLE_TEXT and in_body_links <= MAX_TITLE_LINKS_IN_BODY
-    if long_text and not has_date and _prose_date(block) and not _non_news_heading(root, block):
-        has_date = True  # no date line, but a dated first/last sentence under a news-like heading
-    if long_text and has_date:
-        if _has_form_fields(block):
-            return PageVerdict("other", n, True, len(items), "a form in the main block")
-        return PageVerdict("article", n, True, len(items), "long dated main text")
-    if len(items) >= MIN_LISTING_ITEMS:
-        return PageVerdict("listing", n, has_date, len(items), f"{len(items)} article-shaped links")
-    titled = title_links(root, url)
-    if len(titled) >= MIN_LISTING_ITEMS:
-        return PageVerdict("listing", n, has_date, len(titled), f"{len(titled)} title links")
-    return PageVerdict("other", n, has_date, max(len(items), len(titled)), "no long dated text, few item links")
+    if long_text:
+        if _has_form_fields(block) or _is_login(block):
+            return PageVerdict("other", n, has_date, n_items, "a form in the main block")
+        if _is_document_page(root):
+            return PageVerdict("other", n, has_date, n_items, "a document record")
+        if has_date:
+            return PageVerdict("article", n, True, n_items, "long dated main text")
+        if not _non_news_heading(root, block, ctx.get("site_title")):
+            if _prose_date(block, lead):
+                return PageVerdict("article", n, True, n_items, "long text, dated first/last sentence")
+            label = ctx.get("link_text") or ""
+            if (ctx.get("from_listing") and ctx.get("shared_shape", True) and is_title_label(label)
+                    and _label_on_page(root, block, label)):
+                return PageVerdict("article", n, False, n_items,
+                                   "long undated text reached as a listing item under its title")
+        return PageVerdict("other", n, has_date, n_items, "long text, not news")
+    if n_items >= MIN_LISTING_ITEMS or (teasers and n_items >= 2):
+        why = f"{n_items} teasers" if teasers else f"{n_items} item links outside chrome"
+        return PageVerdict("listing", n, has_date, n_items, why)
+    return PageVerdict("other", n, has_date, n_items, "no long text, few item links")
 
 
 def query_param(url: str, name: str) -> str | None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
+from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
@@ -121,8 +123,104 @@ def _report(sites: dict[str, dict], messages: list[str]) -> dict:
     }
 
 
-def site_summary(stats: dict[str, Any]) -> dict:
-    """One site's report from a crawler's Scrapy stats."""
+# -- crawl health -----------------------------------------------------------------------------------
+MIN_BODY_CHARS = 200          # an article body shorter than this is no body
+REPEATED_TITLE_SHARE = 0.2    # warn when this share of a site's articles share their title with another
+ITEM_AS_LISTING_SHARE = 0.1   # warn when this share of item links came out as listings
+MISSING_FIELD_SHARE = 0.5     # warn when more than this share of articles lack a date (or a body)
+
+
+def crawled_articles(db_path: str | os.PathLike, site: str, since: str | None = None) -> list[dict]:
+    """The site's articles extracted at or after `since` (ISO 8601 UTC; None: all of them), as
+    {title, published_date, text_len, relevant} rows, read from the archive without changing it."""
+    import sqlite3
+
+    query = ("SELECT title, published_date, length(coalesce(text, '')) AS text_len, relevant "
+             "FROM articles WHERE site = ?")
+    params: list[Any] = [site]
+    if since:
+        query += " AND extracted_at >= ?"
+        params.append(since)
+    conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True, timeout=30)
+    try:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute(query, params)]
+    finally:
+        conn.close()
+
+
+def site_health(articles: list[dict], item_pages: dict[str, int] | None = None) -> dict:
+    """Field coverage of one site's crawled articles and the warnings it calls for.
+
+    `articles`: rows with title, published_date, text_len, relevant. `item_pages`: how many pages
+    reached through item links (links followed as likely articles) came out as each kind
+    ({"article": n, "listing": n, "other": n}). Returns {"coverage": {...}, "warnings": [...]}:
+    coverage holds the number of articles and the share with a title, a date, a body of
+    MIN_BODY_CHARS or more and a relevant verdict, and the median body length. Warnings: titles
+    repeated across articles (a site-wide heading or `<title>` taken for the article's), item links
+    that came out as listings, most articles without a date or without a body."""
+    n = len(articles)
+    titles = [re.sub(r"\s+", " ", a.get("title") or "").strip() for a in articles]
+    lengths = sorted(int(a.get("text_len") or 0) for a in articles)
+    coverage = {
+        "articles": n,
+        "title": _share(sum(1 for t in titles if t), n),
+        "date": _share(sum(1 for a in articles if a.get("published_date")), n),
+        "body": _share(sum(1 for x in lengths if x >= MIN_BODY_CHARS), n),
+        "body_median_chars": lengths[n // 2] if n else 0,
+        "relevant": _share(sum(1 for a in articles if a.get("relevant")), n),
+    }
+    warnings: list[str] = []
+    counts = Counter(t for t in titles if t)
+    repeated = sum(c for c in counts.values() if c > 1)
+    if repeated >= 2 and repeated >= REPEATED_TITLE_SHARE * n:
+        top = ", ".join(f"{t!r} ×{c}" for t, c in counts.most_common(3) if c > 1)
+        warnings.append(f"{repeated} of {n} articles share their title with another article ({top}): "
+                        "the title is probably a site-wide heading, not the article's")
+    items = dict(item_pages or {})
+    n_items = sum(items.values())
+    as_listing = items.get("listing", 0)
+    if as_listing and n_items and as_listing >= ITEM_AS_LISTING_SHARE * n_items:
+        warnings.append(f"{as_listing} of {n_items} item links came out as listings: "
+                        "article pages are probably being taken for listings")
+    if n and coverage["date"] < 1 - MISSING_FIELD_SHARE:
+        warnings.append(f"{n - round(coverage['date'] * n)} of {n} articles have no publication date")
+    if n and coverage["body"] < 1 - MISSING_FIELD_SHARE:
+        warnings.append(f"{n - round(coverage['body'] * n)} of {n} articles have no body "
+                        f"(under {MIN_BODY_CHARS} characters of text)")
+    return {"coverage": coverage, "warnings": warnings}
+
+
+def _share(k: int, n: int) -> float:
+    return round(k / n, 3) if n else 0.0
+
+
+def health_lines(summary: dict) -> list[str]:
+    """Printable lines for one site's coverage and warnings (empty when there is nothing to say)."""
+    cov = summary.get("coverage") or {}
+    lines = []
+    if cov.get("articles"):
+        lines.append(f"  coverage of {cov['articles']} articles: title {cov['title']:.0%}, date {cov['date']:.0%}, "
+                     f"body {cov['body']:.0%} (median {cov['body_median_chars']} chars), "
+                     f"relevant {cov['relevant']:.0%}")
+    lines += [f"  warning: {w}" for w in summary.get("warnings") or []]
+    return lines
+
+
+def _iso_utc(value: Any) -> str | None:
+    """Scrapy's start_time (a datetime) as the archive writes times (ISO 8601 UTC, seconds)."""
+    import datetime as dt
+
+    if not isinstance(value, dt.datetime):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def site_summary(stats: dict[str, Any], db_path: str | os.PathLike | None = None) -> dict:
+    """One site's report from a crawler's Scrapy stats; with `db_path`, also the health of the
+    articles this crawl extracted (field coverage and warnings: see `site_health`)."""
     out = {key: int(stats.get(stat) or 0) for key, stat in _STAT_KEYS.items()}
     out["reached"] = bool(stats.get("cchc/reached"))
     out["messages"] = list(stats.get("cchc/messages") or [])
@@ -142,6 +240,15 @@ def site_summary(stats: dict[str, Any]) -> dict:
         out["status"] = "failed"
     else:
         out["status"] = "ok"
+    prefix = "cchc/item_pages/"
+    out["item_pages"] = {k[len(prefix):]: int(v) for k, v in stats.items() if k.startswith(prefix)}
+    articles: list[dict] = []
+    if db_path is not None and stats.get("cchc/site"):
+        try:
+            articles = crawled_articles(db_path, stats["cchc/site"], _iso_utc(stats.get("start_time")))
+        except Exception as exc:  # a report must come back even when the archive cannot be read
+            out["messages"].append(f"crawl health unavailable: {exc}")
+    out.update(site_health(articles, out["item_pages"]))
     return out
 
 
@@ -220,12 +327,12 @@ def _child(spec_path: str, out_path: str) -> int:
     sites = {}
     for name, *_ in jobs:
         if name in collected:
-            sites[name] = site_summary(collected[name])
+            sites[name] = site_summary(collected[name], db_path=spec["db"])
         else:
             sites[name] = {**{k: 0 for k in _STAT_KEYS}, "reached": False, "status": "failed",
                            "messages": ["the crawler did not start (see the log)"], "errors": 1,
                            "finish_reason": None, "crawl_delay": None,
-                           "crawl_delay_requested": None}
+                           "crawl_delay_requested": None, "item_pages": {}, **site_health([])}
     Path(out_path).write_text(json.dumps(_report(sites, messages), ensure_ascii=False, default=str),
                               encoding="utf-8")
     return 0

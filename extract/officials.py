@@ -13,125 +13,55 @@ Public entry point: `find_officials(text, byline=None)`.
 """
 from __future__ import annotations
 
+import bisect
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
-from extract.normalize import canonical_tones, name_case, nfc, person_key, sentence_at, sentence_spans
+from extract.document import Document, as_document
+from extract.normalize import canonical_tones, name_case, nfc, person_key
 
 _log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------------
-# Lexicons (lower case; tone placement is canonicalised when they are loaded)
+# Lexicons: data files in extract/data/officials_*.txt (lower case, one phrase a line; tone placement
+# is canonicalised when they are loaded). The small structural sets below stay beside the rules.
 # ---------------------------------------------------------------------------------------------
+_DATA = Path(__file__).resolve().parent / "data"
 
-SURNAMES = """
-nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý lí đào đoàn đinh lâm mai
-trương hà cao lương tạ chu quách thái kiều triệu tô la lưu văn phùng vương nông lò y giáp khổng
-khúc kim lạc lại lã lục mạc mạch mẫn nghiêm ninh phí thân thạch tiêu tôn tống trịnh ưng vi bạch
-bế cù chẩu diệp doãn đàm đồng đường hàn hầu hứa kha khương khuất lăng lường lù mã nhâm phương
-sầm tào thào tiết trình tưởng vàng vừ quàng cầm sùng giàng mùa lầu ly ma bàn ksor rơ siu kpă byă
-niê âu ôn đậu đới tất ung
-"""
 
-# Positions; "phó …", "nguyên …" and "quyền …" variants are generated.
-TITLES = """
-giám đốc|tổng giám đốc|chủ tịch|bí thư|trưởng phòng|phó phòng|trưởng ban|chánh văn phòng|vụ trưởng
-|cục trưởng|chi cục trưởng|tổng cục trưởng|viện trưởng|hiệu trưởng|hiệu phó|thứ trưởng|bộ trưởng
-|chủ nhiệm|chánh thanh tra|chánh án|viện trưởng viện kiểm sát|trưởng khoa|trưởng bộ môn|trưởng đoàn
-|trưởng trạm|trưởng công an|tổng biên tập|chuyên viên cao cấp|chuyên viên chính|chuyên viên
-|giảng viên cao cấp|giảng viên chính|giảng viên|báo cáo viên|thanh tra viên|kiểm soát viên
-|nghiên cứu viên|tỉnh ủy viên|thành ủy viên|huyện ủy viên|ủy viên|thường trực|thư ký|trợ lý
-|kế toán trưởng|đại biểu quốc hội|đại tá|thượng tá|trung tá|thiếu tá|đại úy|thiếu tướng
-|trung tướng|thượng tướng|người phát ngôn|thủ trưởng|trưởng|chánh|phụ trách|nhà báo|luật sư
-|tổng bí thư|thủ tướng|phó thủ tướng|chủ tịch nước|tổ trưởng|tổ phó|kỹ sư|bác sĩ|trưởng nhóm
-|chuyên gia|cố vấn|điều phối viên|chỉ huy trưởng|chỉ huy phó|chính ủy|tham mưu trưởng
-"""
-# Military and police ranks. They open an address ("đồng chí Đại tá Nguyễn Văn A, Phó Chỉ huy trưởng …")
-# like an honorific; they are not the position, so a title that is only a rank is no title.
-RANKS = """
-đại tướng|thượng tướng|trung tướng|thiếu tướng|đại tá|thượng tá|trung tá|thiếu tá|đại úy|thượng úy
-|trung úy|thiếu úy
-"""
-# Generic heads of places and institutions that are often named after people ("Trường Chính trị
-# Nguyễn Văn Cừ", "Đường Nguyễn Văn Linh", "Bảo tàng Võ Thị Sáu"): the name that follows is not a person.
-INSTITUTIONS = """
-trường|học viện|đại học|đường|phố|quảng trường|bảo tàng|nhà văn hóa|cung văn hóa|nhà thi đấu|nhà hát
-|công viên|cầu|giải thưởng|quỹ|khu di tích|di tích|khu lưu niệm|nhà lưu niệm|tượng đài|đền|lăng|chùa
-|bệnh viện|thư viện|sân vận động|trung tâm văn hóa
-"""
+def _lexicon(name: str) -> str:
+    """The phrases of extract/data/officials_<name>.txt, one a line, comments dropped."""
+    lines = (_DATA / f"officials_{name}.txt").read_text(encoding="utf-8").splitlines()
+    return "\n".join(line.split("#", 1)[0].strip() for line in lines)
+
+
+SURNAMES = _lexicon("surnames")
+TITLES = _lexicon("positions")
+RANKS = _lexicon("ranks")
+INSTITUTIONS = _lexicon("institutions")
+UNIT_HEADS = _lexicon("unit_heads")
+UNIT_WORDS = _lexicon("unit_words")
+NOT_NAMES = _lexicon("not_names")
+PLACES = _lexicon("places")
+TITLE_STOPS = _lexicon("title_stops")
+
+
 # Allowed right after "Name, " but too common to chain a title across a comma.
 WEAK_TITLES = "cán bộ|công chức|viên chức|đại diện|lãnh đạo|đại biểu|học viên|nhân viên"
 
-# Heads of unit names: a title may continue across a comma into one of these ("…, Bộ Nội vụ").
-UNIT_HEADS = """
-sở|bộ|vụ|cục|chi cục|tổng cục|ban|phòng|viện|học viện|trường|khoa|trung tâm|ubnd|hđnd|ủy ban
-|văn phòng|tỉnh ủy|thành ủy|huyện ủy|đảng ủy|quận ủy|thị ủy|hội đồng|đoàn|liên đoàn|mặt trận
-|công an|báo|đài|tỉnh|huyện|thành phố|quận|xã|phường|thị xã|thị trấn|trung ương|chính phủ
-|quốc hội|bộ phận|tổ|hội|thanh tra|đại học|kho bạc|ngân hàng|bảo hiểm|ban chỉ đạo|ubmttq|vnpt
-|bưu điện|cổng|sở nội vụ|bộ nội vụ|phân viện
-"""
 
-# Lower-case words that may sit inside a position or unit name ("Sở Nội vụ", "Vụ cải cách hành
-# chính", "viện Lãnh đạo học và Chính sách công"). Any other lower-case word ends a title.
-UNIT_WORDS = """
-hành chính|cải cách|nội vụ|tư pháp|tài chính|kế hoạch|đầu tư|công thương|giao thông|vận tải
-|nông nghiệp|nông thôn|tài nguyên|môi trường|truyền thông|lao động|thương binh|xã hội|văn hóa
-|thể thao|du lịch|khoa học|công nghệ|giáo dục|y tế|ngoại vụ|dân tộc|thanh tra|cán bộ|công chức
-|viên chức|thi đua|khen thưởng|tôn giáo|chính quyền|địa phương|nhân dân|tỉnh|huyện|thành phố|quận
-|xã|phường|thị xã|thị trấn|trung ương|quốc gia|chính trị|chính sách|lãnh đạo|nhà nước|đảng|ủy
-|ủy ban|ban|thường vụ|thường trực|trưởng|phó|phòng|sở|bộ|cục|chi cục|tổng cục|viện|học viện|học
-|trường|khoa|trung tâm|hội đồng|văn thư|lưu trữ|tuyên giáo|dân vận|mặt trận|tổ quốc|đoàn
-|thanh niên|liên đoàn|phụ nữ|cựu chiến binh|nông dân|công an|quân sự|biên phòng|kinh tế|hạ tầng
-|đô thị|quy hoạch|kiến trúc|tiếp công dân|một cửa|hiện đại hóa|kiểm soát thủ tục|thủ tục|cấp
-|tổng hợp|chuyên viên|chính|cao cấp|công|giảng viên|báo cáo viên|đại biểu|quốc hội|chủ tịch
-|giám đốc|bí thư|chánh|văn phòng|thị ủy|huyện ủy|tỉnh ủy|thành ủy|đảng ủy|điện tử|chuyển đổi số
-|hợp tác quốc tế|pháp chế|tiền lương|biên chế|quản trị|nhân sự|kế toán|thống kê|thuế|hải quan
-|kho bạc|ngân hàng|bảo hiểm|đất đai|tài sản|tín ngưỡng|thi hành án|dân sự|kiểm sát|tòa án|nhân dân
-|thiếu niên|nhi đồng|hội|liên hiệp|dân số|gia đình|trẻ em|thủy lợi|lâm nghiệp|kiểm lâm|thú y
-|cơ sở|nghiệp vụ|thuộc|phụ trách|trực thuộc|đại học|cao đẳng|trung cấp|sư phạm|quốc phòng|an ninh
-|bộ phận|dịch vụ|phục vụ|hành chính công|chỉ số|hành chính nhà nước|vụ|tư vấn|pháp luật|pháp lý
-|nội chính|kiểm tra|kiểm soát|trả kết quả|tổ chức|xây dựng|đào tạo|bồi dưỡng|quản lý|thông tin|tuyên truyền|giám sát
-|phát triển|hợp tác|kiểm định|nghiên cứu|chất lượng|điều hành|chỉ huy|tham mưu
-|công nghệ thông tin|thông tin và truyền thông|thông tin điện tử|tổ chức cán bộ|tổ chức hành chính
-|tổ chức biên chế|tổ chức chính phủ|xây dựng chính quyền|quản lý nhà nước
-|đào tạo bồi dưỡng|nghiên cứu khoa học|quản lý đô thị|phát triển nông thôn
-|kiểm tra đảng|giám sát đầu tư|xây dựng đảng|tổ chức nhà nước
-|hỗ trợ|cộng đồng|doanh nghiệp|bộ đội|chỉ huy|an toàn|bình đẳng giới|chỉ đạo|tuyển dụng|công tác
-|khu vực|miền
-"""
 # These unit words are also verbs ("Sở Nội vụ tổ chức hội nghị"): inside a title only right after a
 # unit head ("phòng tổ chức cán bộ", "ban kiểm tra").
 VERBISH = "chỉ đạo|tuyển dụng|công tác|kiểm tra|kiểm soát|trả kết quả|tổ chức|xây dựng|đào tạo|bồi dưỡng|quản lý|thông tin|tuyên truyền|giám sát|phát triển|hợp tác|kiểm định|nghiên cứu|điều hành|chỉ huy|tham mưu|phục vụ|tư vấn"
 # Verbs that begin with a unit word ("công" in "hành chính công", "báo" a newspaper) and end a title:
 # "Giám đốc Sở Nội vụ công bố …", "Phó Chủ tịch UBND huyện báo cáo …".
 STOP_VERBS = "công bố|công nhận|công khai|báo cáo|thông báo"
-VERB_HEADS = "phòng|ban|sở|cục|viện|phân viện|khoa|đoàn|tổ|trung tâm|hội đồng|bộ phận|vụ|chi cục|tổng cục|trường|học viện|văn phòng"
+VERB_HEADS = "phòng|ban|sở|cục|viện|phân viện|khoa|đoàn|tổ|trung tâm|hội đồng|bộ phận|vụ|chi cục|tổng cục|trường|học viện|văn phòng|đội|đồn|trạm|hạt|chi nhánh|ủy ban|quỹ"
 
-# Two-syllable capitalised phrases that begin with a surname but are common nouns or units.
-NOT_NAMES = """
-y tế|văn hóa|văn phòng|văn thư|văn bản|văn minh|văn nghệ|đào tạo|đoàn thanh|đoàn kết|đoàn thể
-|hồ sơ|cao đẳng|cao cấp|cao su|lâm nghiệp|lâm sản|lương thực|thái độ|lý luận|lưu trữ|tôn giáo
-|phạm vi|vũ trang|lý lịch|hoàng gia|trang thông|trang tin|thân thiện|kim ngạch|giang sơn|đồng chí
-|hội nghị|hà nội|nông nghiệp|nông thôn|nông dân|quan hệ|quan tâm|chu kỳ|mai táng|tăng cường
-|phó giám|phó chủ|phó trưởng|từ thiện|thái bình|thái nguyên|hồ chí|ma túy|tô hiến|sử dụng
-"""
 
-# Provinces, cities and a few districts whose names start with a surname-like syllable.
-PLACES = """
-hà nội|hồ chí minh|hải phòng|đà nẵng|cần thơ|an giang|bà rịa|vũng tàu|bắc giang|bắc kạn|bạc liêu
-|bắc ninh|bến tre|bình định|bình dương|bình phước|bình thuận|cà mau|cao bằng|đắk lắk|đắk nông
-|điện biên|đồng nai|đồng tháp|gia lai|hà giang|hà nam|hà tĩnh|hải dương|hậu giang|hòa bình
-|hưng yên|khánh hòa|kiên giang|kon tum|lai châu|lâm đồng|lạng sơn|lào cai|long an|nam định|nghệ an
-|ninh bình|ninh thuận|phú thọ|phú yên|quảng bình|quảng nam|quảng ngãi|quảng ninh|quảng trị
-|sóc trăng|sơn la|tây ninh|thái bình|thái nguyên|thanh hóa|thừa thiên huế|tiền giang|trà vinh
-|tuyên quang|vĩnh long|vĩnh phúc|yên bái|việt nam|sài gòn|hà đông|hoàng mai|lê chân|ngô quyền
-|hồng bàng|trường sa|hoàng sa|lý sơn|cao lãnh|văn lâm|văn giang|vũ thư|hà tiên|lâm hà|mai châu
-|phan thiết|phan rang|tháp chàm|lương sơn|cao lộc|mai sơn|hà trung|hà quảng|trần văn thời
-|đồng xoài|đồng hới|đông hà|từ sơn|tô lịch|hồ gươm|hồ tây|lào|trung quốc|hàn quốc|nhật bản
-|la gi|đồng văn|đồng hỷ|hạ long|hạ hòa|hạ lang|mỹ tho|thủ đức|hoàn kiếm|ba đình|đống đa
-"""
 
 # ---------------------------------------------------------------------------------------------
 
@@ -170,22 +100,29 @@ _SETTLEMENTS = _phrases("tỉnh|huyện|thành phố|quận|xã|phường|thị 
 _ORG_HEADS = _UNIT_HEADS - _phrases("tỉnh|huyện|thành phố|quận|xã|phường|thị xã|thị trấn|trung ương|tổ|hội|báo|đài|cổng")
 _VERBISH = _phrases(VERBISH)
 _STOP_VERBS = _phrases(STOP_VERBS)
-_VERB_HEADS = {p[-1] for p in _phrases(VERB_HEADS)}
+_VERB_HEADS = {p[-1] for p in _phrases(VERB_HEADS)} | {"ty", "đoàn"}  # "Tổng công ty Bưu điện", "Tập đoàn …"
 _NOT_NAMES = _phrases(NOT_NAMES)
 _PLACES = _phrases(PLACES)
+_TITLE_STOPS = _phrases(TITLE_STOPS)
+# Titles of representatives abroad or away from the seat: their unit continues with "tại" and a place
+# ("Đại sứ Việt Nam tại Australia", "Trưởng đại diện Văn phòng đại diện tại Thành phố Hồ Chí Minh").
+_ABROAD = {"sứ", "tán", "lãnh", "diện", "trú"}
 _STAFF = _phrases("cán bộ|công chức|viên chức")
 _MAX_PHRASE = 5
 _FIRST_WORDS = {id(lex): {p[0] for p in lex}
                 for lex in (_TITLES, _WEAK_TITLES, _ROLE_WORDS, _UNIT_HEADS, _ORG_HEADS, _UNIT_WORDS, _PLACES, _NOT_NAMES, _VERBISH,
-                            _RANKS, _INSTITUTIONS, _SETTLEMENTS, _STOP_VERBS, _STAFF)}
+                            _RANKS, _INSTITUTIONS, _SETTLEMENTS, _STOP_VERBS, _STAFF, _TITLE_STOPS)}
 # The last word before a name that may end a cue or a place word: a cheap test before the regexes.
-_CUE_ENDS = {"chí", "c", "ông", "bà", "ts", "ths", "s", "gs", "pgs", "sĩ", "sư", "ncs", "bs", "kh", ".", "/"}
+_CUE_ENDS = {"chí", "c", "ông", "bà", "ts", "ths", "s", "gs", "pgs", "sĩ", "sư", "ncs", "bs", "kh", ".", "/",
+             "anh", "chị", "hùng", "nhân", "cáo", "tượng", "phạm", "cháu", "thương", "dân"}
 _PLURAL_ENDS = {"chí", "ông", "bà", "vị", ":"}
 _PLACE_ENDS = {"tỉnh", "huyện", "quận", "xã", "phường", "trấn", "phố", "tp", "đường", "số", "ấp", "thôn",
                "bản", "làng", "."}
 
 # A word: letters, possibly joined by an apostrophe (H'Hen, Ksor); numbers; line breaks; punctuation.
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*|\d+|\n|[^\w\s]")
+# Unit codes ("Cục C06", "Phòng PC06", "A05") are one token, read as an acronym.
+# A romanised given name joined by a hyphen ("Young-ho", "Ji-hoon") is one word.
+_TOKEN = re.compile(r"[A-ZĐ]{1,4}\d{1,3}[A-Z]?(?![\w])|[A-Z][a-z]+-[a-z]+(?![\w])|[^\W\d_]+(?:['’ʼ][^\W\d_]+)*|\d+|\n|[^\w\s]")
 # A plain Vietnamese syllable (to tell "NGUYỄN" from acronyms such as "UBND", "CCHC").
 _VOWELS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ"
 _SYLLABLE = re.compile(
@@ -197,7 +134,9 @@ _CUE = re.compile(
     r"(?:(?<![^\W\d_])(?P<dc>đồng chí|Đồng chí|ĐỒNG CHÍ|[Đđ]\s?/\s?[cC]|[Đđ]\.[cC]\.?)"
     r"|(?<![^\W\d_])(?P<ong>ông|Ông|ÔNG)|(?<![^\W\d_])(?P<ba>bà|Bà|BÀ)"
     r"|(?<![^\W\d_])(?P<acad>P?GS\s?\.\s?TS(?:\s?\.\s?(?:BS|KH))?\.?|TS\s?\.\s?BS\.?|P?GS\.|TS\.|TS|ThS\.?"
-    r"|Th\.\s?S\.?|NCS\.?|BS\.?|[Tt]hạc sĩ|[Tt]iến sĩ|[Pp]hó [Gg]iáo sư|[Gg]iáo sư))\s*$"
+    r"|Th\.\s?S\.?|NCS\.?|BS\.?|[Tt]hạc sĩ|[Tt]iến sĩ|[Pp]hó [Gg]iáo sư|[Gg]iáo sư)"
+    # a descriptor that is no honorific and no position: the person counts, with neither
+    r"|(?<![^\W\d_])(?P<desc>[Aa]nh|[Cc]hị|[Aa]nh hùng|bệnh nhân|bị cáo|đối tượng|nghi phạm|cháu|tiểu thương|người dân))\s*$"
 )
 _PLURAL_CUE = re.compile(
     r"(?<![^\W\d_])(?:các|Các)\s+(?P<cue>đồng chí|ông\s*,\s*bà|ông\s*/\s*bà|ông|bà|vị)"
@@ -238,13 +177,17 @@ class _Tok:
     acronym: bool = False  # UBND, HĐND, CCHC …
 
 
+_APOSTROPHE = re.compile(r"['’ʼ]")
+
+
+@lru_cache(maxsize=65536)
 def _classify(word: str) -> tuple[str, bool, bool, bool]:
-    """(key, cap, upper, acronym) of a word."""
+    """(key, cap, upper, acronym) of a word (cached across articles: the vocabulary is small)."""
     key = _key(word)
     if word.isupper() and len(word) > 1:
         syllable = bool(_SYLLABLE.fullmatch(key))
         return key, syllable, True, not syllable
-    parts = re.split(r"['’ʼ]", word)
+    parts = _APOSTROPHE.split(word)
     if all(p[:1].isupper() and (p[1:].islower() or not p[1:]) for p in parts):
         return key, True, word.isupper(), False
     if word[0].isupper() and not word[1:].islower():
@@ -254,17 +197,16 @@ def _classify(word: str) -> tuple[str, bool, bool, bool]:
 
 def _tokenize(text: str) -> list[_Tok]:
     toks = []
-    seen: dict[str, tuple[str, bool, bool, bool]] = {}
+    append = toks.append
     for m in _TOKEN.finditer(text):
         s = m.group(0)
-        t = _Tok(s, m.start(), m.end())
-        if s[0].isalpha():
-            info = seen.get(s)
-            if info is None:
-                info = seen[s] = _classify(s)
-            t.word = True
-            t.key, t.cap, t.upper, t.acronym = info
-        toks.append(t)
+        if not s[0].isalpha():
+            append(_Tok(s, m.start(), m.end()))
+        elif s[-1].isdigit() or s[-2:-1].isdigit():  # a unit code: "C06", "PC06A"
+            append(_Tok(s, m.start(), m.end(), s.lower(), True, False, False, True))
+        else:
+            key, cap, upper, acronym = _classify(s)
+            append(_Tok(s, m.start(), m.end(), key, True, cap, upper, acronym))
     return toks
 
 
@@ -325,15 +267,22 @@ def _syllable(t: _Tok) -> bool:
     return bool(_SYLLABLE.fullmatch(t.key))
 
 
-def _name_cut(toks: list[_Tok], i: int) -> bool:
-    """A token that cannot continue a name: the start of a title or unit ("Phó Giám đốc", "Sở")."""
+_UNIT_START_WORDS = {"sở", "bộ", "phòng", "cục", "viện", "ban", "tỉnh", "huyện", "xã", "phường", "quận",
+                     "ubnd", "hđnd"}
+
+
+def _name_cut(toks: list[_Tok], i: int, b: int | None = None) -> bool:
+    """A token that cannot continue a name: the start of a title or unit ("Phó Giám đốc", "Sở Nội vụ").
+    A unit word that closes the capitalised run (toks[i + 1:b] empty) opens no unit: it is a given
+    name ("Ông Phạm Văn Xã,")."""
     t = toks[i]
     if not t.cap:
         return True
     if _match(toks, i, _TITLES) >= 2:
         return True
-    return t.key in {"sở", "bộ", "phòng", "cục", "viện", "ban", "tỉnh", "huyện", "xã", "phường",
-                     "quận", "ubnd", "hđnd", "và", "của", "tại", "các", "những"}
+    if t.key in _UNIT_START_WORDS:
+        return b is None or i + 1 < b
+    return t.key in {"và", "của", "tại", "các", "những"}
 
 
 def _runs(text: str, toks: list[_Tok]) -> list[tuple[int, int]]:
@@ -362,8 +311,9 @@ def _name_in_run(text: str, toks: list[_Tok], a: int, b: int, cue: bool) -> tupl
                 and _PLACE_BEFORE.search(before) and not any(toks[k].upper for k in range(b - 3, b)) \
                 and (b - 3, b - 1) != (a, a + 2) and tuple(t.key for t in toks[b - 3:b]) not in _PLACES:
             return b - 3, b
-        if not any(_is_surname(toks[k]) for k in range(b - 2, b)):
-            return None
+        if not any(_is_surname(toks[k]) for k in range(b - 2, b)) \
+                and not (b - a == 3 and toks[a + 1].key in ("văn", "thị")):
+            return None  # (an unlisted surname before the middle name Văn/Thị still makes a name)
     i = a
     if not cue and _before_is(toks, a, _PLACE_ENDS) and _PLACE_BEFORE.search(before):
         n = _match(toks, a, _PLACES, b)
@@ -384,16 +334,20 @@ def _name_in_run(text: str, toks: list[_Tok], a: int, b: int, cue: bool) -> tupl
                 n = _match(toks, i, _INSTITUTIONS, b - 2)  # "Đường Nguyễn Văn Linh": the street, then the name
             if n and not (_is_surname(toks[i]) and n == 1):
                 i += n
-            elif not _is_surname(toks[i]) or toks[i].acronym:
+            elif (not _is_surname(toks[i]) or toks[i].acronym) \
+                    and not (i == a and b - a == 3 and toks[a + 1].key in ("văn", "thị") and _syllable(toks[a])):
                 i += 1
             else:
                 break
     if i >= b:
         return None
+    if i > a and toks[i].key in ("văn", "thị") and i + 1 < b and _syllable(toks[i - 1]) and not toks[i - 1].upper \
+            and not (_match(toks, i - 1, _UNIT_WORDS, b) or _match(toks, i - 1, _PLACES, b)):
+        i -= 1  # "Khoàng Văn Thiết": an unlisted surname before the middle name Văn/Thị
     j = i + 1
-    while j < b and not _name_cut(toks, j) and j - i < 5:
+    while j < b and not _name_cut(toks, j, b) and j - i < 5:
         j += 1
-    if j < b and not _name_cut(toks, j):
+    if j < b and not _name_cut(toks, j, b):
         return None  # longer than any name: an organisation or a heading
     if j - i > (5 if cue else 4):
         return None
@@ -440,8 +394,10 @@ def _after_institution(text: str, toks: list[_Tok], i: int) -> bool:
     return False
 
 
-def _title_word_ok(toks: list[_Tok], i: int, prev: _Tok | None) -> int:
-    """How many tokens from toks[i] may belong to a title (0: the title ends here)."""
+def _title_word_ok(toks: list[_Tok], i: int, prev: _Tok | None, lo: int | None = None) -> int:
+    """How many tokens from toks[i] may belong to a title (0: the title ends here). With `lo` (where
+    the title starts), a lower-case word of no lexicon continues a unit name opened since then, up to
+    four in a row."""
     t = toks[i]
     if t.acronym:
         return 1
@@ -457,7 +413,50 @@ def _title_word_ok(toks: list[_Tok], i: int, prev: _Tok | None) -> int:
         return n
     if t.cap and not t.upper and _compound_after_head(toks, i, prev):
         return 2
-    return 1 if t.cap and not t.upper else 0
+    if t.cap and not t.upper:
+        return 1
+    if lo is not None and _unknown_lower(toks, i) and _opened(toks, lo, i) and not _after_place(toks, lo, i):
+        q = i
+        while q < len(toks) and q - i <= 4 and _unknown_lower(toks, q):
+            q += 1
+        if q - i <= 4 and _name_boundary(toks, q) and (
+                (q < len(toks) and toks[q].text not in (".", "\n")) or _predicate_before(toks, lo)):
+            return q - i
+    return 0
+
+
+def _after_place(toks: list[_Tok], lo: int, i: int) -> bool:
+    """Does toks[i] follow a settlement word, or a place named after one ("… tỉnh Lào Cai")? A unit's
+    name ends with its place: what follows is the sentence ("… tỉnh khen ngợi")."""
+    for h in range(i - 1, max(lo, i - 4) - 1, -1):
+        if _match(toks, h, _SETTLEMENTS, i):
+            return True
+        if not toks[h].cap:
+            return False
+    return False
+
+
+def _predicate_before(toks: list[_Tok], lo: int) -> bool:
+    """Has the sentence a verb before the title at toks[lo] ("Dự hội nghị có bà …, Giám đốc ….")? Then
+    a title may close the sentence; otherwise the last words before the full stop are its verb."""
+    for h in range(lo - 1, max(-1, lo - 40), -1):
+        t = toks[h]
+        if t.text in (".", "\n", ";", "!", "?"):
+            return False
+        if t.word and not t.cap and _match(toks, h, _TITLE_STOPS):
+            return True
+    return False
+
+
+def _name_boundary(toks: list[_Tok], q: int) -> bool:
+    """Can a unit's proper name end right before toks[q]? At punctuation that closes a title (not a
+    colon), a line break, the end, a capitalised word or code (a place, a name), or a settlement word."""
+    if q >= len(toks):
+        return True
+    t = toks[q]
+    if not t.word:
+        return t.text in (",", ";", ".", "(", ")", "-", "–", "—", "\n")
+    return t.cap or t.acronym or t.key == "và" or bool(_match(toks, q, _SETTLEMENTS))
 
 
 def _compound_after_head(toks: list[_Tok], i: int, prev: _Tok | None) -> bool:
@@ -481,7 +480,30 @@ def _inside_unit_name(toks: list[_Tok], i: int) -> bool:
         and _match(toks, i - 2, _UNIT_WORDS, i) == 2
 
 
-def _lower_tail(text: str, toks: list[_Tok], k: int) -> int | None:
+def _unknown_lower(toks: list[_Tok], i: int) -> bool:
+    """A lower-case word of no lexicon that ends no title: it may continue a unit's proper name
+    ("Trung tâm Phát triển đô thị thông minh")."""
+    t = toks[i]
+    return t.word and not t.cap and not t.acronym and not _match(toks, i, _UNIT_WORDS) \
+        and not _match(toks, i, _TITLE_STOPS) and not _match(toks, i, _WEAK_TITLES) and not _match(toks, i, _STOP_VERBS)
+
+
+def _opened(toks: list[_Tok], lo: int, i: int) -> bool:
+    """Did a unit head followed by a capitalised word ("Trung tâm Phát …", "Phòng Quản lý …") open a
+    unit's proper name between toks[lo] and toks[i]? Its lower-case words then continue the name."""
+    return any(toks[h].word and toks[h].key in _VERB_HEADS and toks[h + 1].cap and not toks[h + 1].upper
+               for h in range(max(lo, i - 12), i - 1))
+
+
+def _unknown_run(toks: list[_Tok], i: int) -> int:
+    """How many words of no lexicon end at toks[i] (toks[i] included)."""
+    n = 0
+    while i - n >= 0 and _unknown_lower(toks, i - n):
+        n += 1
+    return n
+
+
+def _lower_tail(text: str, toks: list[_Tok], k: int, opened: bool = False) -> int | None:
     """End of the lower-case unit words after "và" that close a unit name ("Khoa Nhà nước và pháp luật,
     Trường …", "Hội đồng Giáo dục quốc phòng và an ninh tỉnh;"), or None when "và" joins something
     else ("Giám đốc Sở Nội vụ và lãnh đạo các phòng"). The words must all be unit words and be followed by
@@ -489,7 +511,7 @@ def _lower_tail(text: str, toks: list[_Tok], k: int) -> int | None:
     people ("và công chức") counts only when a unit follows ("…, Sở Nội vụ")."""
     i, n = k, len(toks)
     while i < n and i - k < 6 and toks[i].word and not toks[i].cap and not toks[i].acronym:
-        m = _match(toks, i, _UNIT_WORDS)
+        m = _match(toks, i, _UNIT_WORDS) or (1 if opened and _unknown_lower(toks, i) else 0)
         if not m:
             return None
         i += m
@@ -508,8 +530,10 @@ def _lower_tail(text: str, toks: list[_Tok], k: int) -> int | None:
     if nxt.text == "(" or (nxt.word and nxt.cap and not people and _match(toks, i, _ORG_HEADS)
                            and not _starts_name(text, toks, i)):
         return i  # ("… và công chức Sở Nội vụ": the staff of a unit, not part of the name)
-    if nxt.text in (".", ";", ")") and not people:
+    if nxt.text in ((".", ";", ")", ",") if opened else (".", ";", ")")) and not people:
         return i
+    if opened and not people and nxt.word and not nxt.cap and _match(toks, i, _TITLE_STOPS):
+        return i  # "Trung tâm Văn hóa thông tin và thể thao huyện nhấn mạnh": the verb follows
     return None
 
 
@@ -551,16 +575,19 @@ def _about_tail(text: str, toks: list[_Tok], i: int, k: int) -> int | None:
     if not opened:
         return None
     j, n = i + 1, len(toks)
-    while j < n and j - i <= 4 and toks[j].word and not toks[j].cap and not toks[j].acronym:
+    while j < n and j - i <= 6 and toks[j].word and not toks[j].cap and not toks[j].acronym \
+            and not _match(toks, j, _TITLE_STOPS) and toks[j].key != "của":
         m = _match(toks, j, _UNIT_WORDS)
         if not m or any(tuple(x.key for x in toks[j:j + q]) in _VERBISH for q in range(1, m + 1)) \
                 or _match(toks, j, _WEAK_TITLES) or _match(toks, j, _TITLES):
             return None
         j += m
-    if j == i + 1 or j - i > 4:
+    if j == i + 1 or j - i > 7:
         return None
-    if j >= n or toks[j].text in ("\n", "("):
-        return j
+    if j >= n or toks[j].text in ("\n", "(", ".", ";") or _match(toks, j, _TITLE_STOPS) \
+            or (toks[j].key == "của" and j + 1 < n and _match(toks, j + 1, _ORG_HEADS)):
+        return j  # the end of the line or sentence, a bracket, the sentence's verb ("… về trật tự xã hội
+        # trình bày") or "của" and a unit ("… về xã hội của Phân viện")
     if toks[j].text in (",", "-", "–") and j + 1 < n and (toks[j + 1].cap or toks[j + 1].acronym) \
             and _match(toks, j + 1, _ORG_HEADS) and not _starts_name(text, toks, j + 1):
         return j
@@ -605,10 +632,12 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> str | None:
                     return None  # "…, Phó Chủ tịch UBND tỉnh Hoàng Văn B": the next person's title
                 break
             if t.key == "và" and not t.cap:
-                if i + 1 < limit and toks[i + 1].cap and not toks[i + 1].upper and not _starts_name(text, toks, i + 1):
-                    i += 1
+                if i + 1 < limit and ((toks[i + 1].cap and not toks[i + 1].upper) or
+                                      (toks[i + 1].acronym and _match(toks, i + 1, _UNIT_HEADS))) \
+                        and not _starts_name(text, toks, i + 1):
+                    i += 1  # "Sở Văn hóa, Thể thao và Du lịch", "Văn phòng HĐND và UBND huyện"
                     continue
-                tail = _lower_tail(text, toks, i + 1) if i + 1 < limit else None
+                tail = _lower_tail(text, toks, i + 1, _opened(toks, k, i)) if i + 1 < limit else None
                 if tail is not None:
                     i = end = min(tail, limit)
                     continue
@@ -623,7 +652,15 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> str | None:
                     and _match(toks, i + 1, _ORG_HEADS) and not _starts_name(text, toks, i + 1):
                 i += 1  # "chuyên gia của Trung tâm …", "chuyên viên chính của Vụ …"
                 continue
-            m = _title_word_ok(toks, i, prev)
+            if t.key == "kiêm" and i + 1 < limit and _match(toks, i + 1, _TITLES):
+                i += 1  # "Phó Chủ tịch UBND tỉnh kiêm Chủ tịch Hội đồng …"
+                continue
+            if t.key in ("tại", "của") and not t.cap and i + 1 < limit and (toks[i + 1].cap or toks[i + 1].acronym) \
+                    and not _starts_name(text, toks, i + 1) \
+                    and (t.key == "của" or _abroad(toks, k, i)):
+                i += 1  # "Đại sứ Việt Nam tại Nhật Bản", "… xuất nhập cảnh của Công an tỉnh"
+                continue
+            m = _title_word_ok(toks, i, prev, k)
             if not m:
                 break
             i += m
@@ -631,6 +668,21 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> str | None:
             continue
         if t.text in ",-–—&" and i + 1 < limit and toks[i + 1].word:
             nxt = i + 1
+            if t.text == "," and _match(toks, nxt, _SETTLEMENTS) and nxt + 1 < limit \
+                    and (toks[nxt + _match(toks, nxt, _SETTLEMENTS)].cap if nxt + _match(toks, nxt, _SETTLEMENTS) < limit else False) \
+                    and prev.word and _match_back_settlement(toks, k, i):
+                i += 1  # "… xã Gia Sinh, huyện Gia Viễn": the next larger unit
+                continue
+            if t.text == "," and _opened(toks, k, i) and prev.word \
+                    and any(i - w >= k and _match(toks, i - w, _VERBISH, i) == w for w in (1, 2, 3)):
+                tail = _opened_comma_tail(toks, nxt, limit)
+                if tail is not None:
+                    i = end = tail  # "Trung tâm Giám sát, điều hành đô thị thông minh tỉnh"
+                    continue
+            if t.text in "-–" and not toks[nxt].cap and _match(toks, nxt, _UNIT_WORDS) \
+                    and not _match(toks, nxt, _TITLE_STOPS) and prev.word:
+                i += 1  # "công chức Văn phòng - thống kê"
+                continue
             if t.text == ",":
                 unit = (toks[nxt].cap or toks[nxt].acronym) and _match(toks, nxt, _ORG_HEADS)
                 listed = prev.word and _unit_list_after_comma(text, toks, nxt)
@@ -664,11 +716,52 @@ def _title_after(text: str, toks: list[_Tok], k: int) -> str | None:
     return text[toks[k].start:toks[end - 1].end]
 
 
+def _abroad(toks: list[_Tok], k: int, i: int) -> bool:
+    """May "tại" at toks[i] continue the title toks[k:i]? For an envoy or representative ("Đại sứ Việt
+    Nam tại …", "Trưởng đại diện … tại …"), and for an organisation's office in a country or province
+    ("Giám đốc quốc gia UNDP tại Việt Nam": an acronym in the title, a place after "tại")."""
+    if any(toks[h].key in _ABROAD for h in range(k, i)):
+        return True
+    return i + 1 < len(toks) and bool(_match(toks, i + 1, _PLACES)) and any(toks[h].acronym for h in range(k, i))
+
+
+def _match_back_settlement(toks: list[_Tok], k: int, i: int) -> bool:
+    """Does the title toks[k:i] end with a settlement and its capitalised name ("… xã Gia Sinh")?"""
+    h = i - 1
+    while h > k and toks[h].cap:
+        h -= 1
+    return h < i - 1 and bool(_match(toks, h, _SETTLEMENTS, i))
+
+
+def _opened_comma_tail(toks: list[_Tok], k: int, limit: int) -> int | None:
+    """After a comma that follows a function word inside an opened unit name ("Trung tâm Giám sát,
+    điều hành đô thị thông minh tỉnh"), the lower-case words that run to the end of the title: the end,
+    or None when they name people or a position, or run on."""
+    q = k
+    while q < limit and q - k < 8 and toks[q].word and not toks[q].cap and not toks[q].acronym:
+        if _match(toks, q, _TITLE_STOPS) or _match(toks, q, _STOP_VERBS):
+            break
+        if _match(toks, q, _WEAK_TITLES) or _match(toks, q, _TITLES):
+            return None
+        q += _match(toks, q, _UNIT_WORDS) or 1
+    if q - k >= 8 or q - k < 2:
+        return None
+    if q >= limit or not toks[q].word:
+        return q if q >= limit or toks[q].text in (",", ".", ";", ")", "(", "\n") else None
+    return q if _match(toks, q, _TITLE_STOPS) else None
+
+
 def _title_before(text: str, toks: list[_Tok], first: int) -> tuple[str | None, int]:
-    """A title written before the name ("Phó Giám đốc Sở Nội vụ Nguyễn …"): (title, first token)."""
+    """A title written before the name ("Phó Giám đốc Sở Nội vụ Nguyễn …"): (title, first token).
+
+    Besides position and unit words it may hold lower-case words of no lexicon inside a unit's proper
+    name ("Trung tâm Phát triển đô thị thông minh"), "kiêm" between two positions, "tại"/"của" and a
+    capitalised place or unit ("Đại sứ Việt Nam tại Australia"), and a bracketed abbreviation
+    ("Trung tâm Phục vụ hành chính công (TTPVHCC)")."""
     best = None
     j = first - 1
     lo = max(0, first - 30)
+    loose: list[int] = []  # words kept only if the title they end up in vouches for them
     while j >= lo:
         t = toks[j]
         if t.word:
@@ -679,7 +772,16 @@ def _title_before(text: str, toks: list[_Tok], first: int) -> tuple[str | None, 
                 continue
             if _is_cue_word(toks, j):
                 break
+            if t.key in ("kiêm", "tại", "của") and not t.cap and j + 1 < len(toks) \
+                    and (toks[j + 1].cap or toks[j + 1].acronym):
+                loose.append(j)
+                j -= 1
+                continue
             if not _covered(toks, j, lo, first) or (t.cap and j + 1 < first and _starts_name(text, toks, j)):
+                if _unknown_lower(toks, j) and _unknown_run(toks, j) <= 4:
+                    loose.append(j)
+                    j -= 1
+                    continue
                 break
             if _match(toks, j, _TITLES, first):
                 best = j
@@ -687,6 +789,9 @@ def _title_before(text: str, toks: list[_Tok], first: int) -> tuple[str | None, 
             pass
         elif t.text == "." and j > lo and toks[j - 1].key in ("tp", "tt"):
             pass  # "UBND TP.HCM"
+        elif t.text == ")" and j - 2 >= lo and toks[j - 1].acronym and toks[j - 2].text == "(":
+            j -= 3  # "… hành chính công (TTPVHCC) Đỗ Thu Trang"
+            continue
         elif t.text == "," and best == j + 1 and j > lo:
             # "Ủy viên Ban Thường vụ Tỉnh ủy, Phó Chủ tịch UBND tỉnh …": take the earlier position too
             k = j - 1
@@ -704,7 +809,46 @@ def _title_before(text: str, toks: list[_Tok], first: int) -> tuple[str | None, 
         j -= 1
     if best is None:
         return None, first
+    for q in loose:
+        if q < best:
+            continue
+        if toks[q].key == "kiêm":
+            ok = bool(_match(toks, q + 1, _TITLES))
+        elif toks[q].key == "tại":
+            ok = _abroad(toks, best, q)
+        elif toks[q].key == "của":
+            ok = bool(_match(toks, q + 1, _ORG_HEADS) or _match(toks, q + 1, _SETTLEMENTS))
+        else:
+            ok = _opened(toks, best, q)
+        if not ok:
+            return None, first
     return text[toks[best].start:toks[first - 1].end], best
+
+
+_ON_BEHALF = {("thay", "mặt"), ("đại", "diện")}
+
+
+def _on_behalf_of(text: str, toks: list[_Tok], opener: int) -> str | None:
+    """"Thay mặt Ban Tổ chức, bà Y" / "Đại diện Cục C06 (Bộ Công an), Trung tá Y": the unit or role the
+    person speaks for, written between "thay mặt"/"đại diện" (opening a sentence or a clause) and the
+    comma right before the person's cue or rank (toks[opener]), is the title."""
+    if opener < 2 or toks[opener - 1].text != ",":
+        return None
+    comma = opener - 1
+    h = comma - 1
+    while h >= 1 and h > comma - 30 and (toks[h].word or toks[h].text in "(),-–"):
+        if (toks[h - 1].key, toks[h].key) in _ON_BEHALF:
+            start = h - 1
+            if start > 0 and toks[start - 1].word and toks[start - 1].key not in ("và", "cùng"):
+                return None  # "… đại diện …" inside a clause, not opening the sentence or a clause
+            seg = range(h + 1, comma)
+            if not seg or not all(_covered(toks, c, h + 1, comma) or toks[c].key in ("về", "và", "của", "tại")
+                                  if toks[c].word else True for c in seg) \
+                    or not toks[h + 1].word:
+                return None
+            return text[toks[h + 1].start:toks[comma - 1].end]
+        h -= 1
+    return None
 
 
 def _title_before_cue(text: str, toks: list[_Tok], first: int, cue: re.Match, window_start: int,
@@ -732,6 +876,8 @@ def _is_cue_word(toks: list[_Tok], i: int) -> bool:
         return nxt.key == "chí"
     if t.key == "đ":
         return nxt.text == "/"
+    if i > 0 and toks[i - 1].key in ("tỉnh", "huyện", "xã", "phường", "thị", "quận", "thành"):
+        return False  # "tỉnh Bà Rịa - Vũng Tàu": a place
     return t.key in ("ông", "bà") and (nxt.cap or (nxt.text == "," and t.key == "ông"))
 
 
@@ -743,7 +889,9 @@ def _covered(toks: list[_Tok], j: int, lo: int, hi: int) -> bool:
     return any(_match(toks, s, _UNIT_WORDS, hi) > j - s for s in range(max(lo, j - 3), j + 1))
 
 
-def _honorific(match: re.Match) -> str:
+def _honorific(match: re.Match) -> str | None:
+    if match.group("desc"):
+        return None
     if match.group("dc"):
         return "đồng chí"
     if match.group("ong"):
@@ -758,25 +906,6 @@ def _honorific(match: re.Match) -> str:
 # The finder
 # ---------------------------------------------------------------------------------------------
 
-def _nfc_with_map(text: str) -> tuple[str, list[int] | None]:
-    """NFC text and, when normalisation changed it, the original offset of every NFC offset."""
-    if unicodedata.is_normalized("NFC", text):
-        return text, None
-    out: list[str] = []
-    offsets: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        j = i + 1
-        while j < n and unicodedata.combining(text[j]):
-            j += 1
-        piece = unicodedata.normalize("NFC", text[i:j])
-        out.append(piece)
-        offsets.extend([i] * len(piece))
-        i = j
-    offsets.append(n)
-    return "".join(out), offsets
-
-
 def _line_bounds(text: str, start: int, end: int, reach: int = 2000) -> tuple[int, int]:
     """The line around [start, end), looked for at most `reach` characters away."""
     lo = max(0, start - reach)
@@ -788,21 +917,34 @@ def _line_bounds(text: str, start: int, end: int, reach: int = 2000) -> tuple[in
 _ABBREV_END = re.compile(r"(?<![^\W\d_])(?:P?GS|TS|ThS|Th\.S|NCS|BS|TP|Tp|KS|CN|Đ/c|đ/c|PGS\.TS|GS\.TS)\.$")
 
 
-def _evidence(text: str, start: int, end: int) -> str:
-    """The sentence of the mention (normalize.sentence_spans on its line), not cut after a title
-    abbreviation such as "TS." or "ThS."."""
-    a, b = _line_bounds(text, start, end)
-    line = text[a:b]
-    merged: list[list[int]] = []
-    for s, e in sentence_spans(line):
-        if merged and _ABBREV_END.search(line[merged[-1][0]:merged[-1][1]]):
-            merged[-1][1] = e
-        else:
-            merged.append([s, e])
-    for s, e in merged:
-        if s <= start - a < e:
-            return line[s:e]
-    return sentence_at(line, start - a, end - a)
+class _Sentences:
+    """The document's sentence index (`Document.sentences`) with the breaks after a title
+    abbreviation ("TS.", "ThS.", "TP.") undone, so that "PGS.TS. Nguyễn Văn A" stays one sentence."""
+
+    def __init__(self, doc: Document):
+        self.text = doc.text
+        merged: list[list[int]] = []
+        for s, e in doc.sentences.spans:
+            if merged and _ABBREV_END.search(self.text[max(merged[-1][0], merged[-1][1] - 12):merged[-1][1]]) \
+                    and "\n" not in self.text[merged[-1][1]:s]:
+                merged[-1][1] = e
+            else:
+                merged.append([s, e])
+        self.spans = [(s, e) for s, e in merged]
+        self.starts = [s for s, _ in self.spans]
+
+    def span(self, pos: int, reach: int = 2000) -> tuple[int, int]:
+        """The sentence around offset `pos`, at most `reach` characters either side."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i < 0:
+            return max(0, pos - reach), min(len(self.text), pos + reach)
+        s, e = self.spans[i]
+        return max(s, pos - reach), min(max(e, pos), pos + reach)
+
+    def evidence(self, start: int) -> str:
+        """The sentence of the mention starting at `start`."""
+        s, e = self.span(start)
+        return self.text[s:e]
 
 
 def _is_credit(text: str, start: int, end: int) -> bool:
@@ -839,7 +981,7 @@ def _in_byline(name: str, bkeys: list[str]) -> bool:
     return n > 0 and any(bkeys[i:i + n] == words for i in range(len(bkeys) - n + 1))
 
 
-def _find_mentions(text: str, toks: list[_Tok]) -> list[_Mention]:
+def _find_mentions(text: str, toks: list[_Tok], sentences: _Sentences) -> list[_Mention]:
     """Every candidate mention: cue-backed, title-backed and plain (the plain ones count only when
     the same person is also named with a cue or a title)."""
     out: list[_Mention] = []
@@ -849,6 +991,8 @@ def _find_mentions(text: str, toks: list[_Tok]) -> list[_Mention]:
         if not _match(toks, a, _PLACES, b):  # "Bà Nguyễn …", "ĐỒNG CHÍ NGUYỄN …": the cue opens the run
             if toks[a].key in ("ông", "bà") and b - a > 1:
                 a += 1
+            elif toks[a].key in ("anh", "chị") and b - a > 2 and _is_surname(toks[a + 1]):
+                a += 1  # "Anh Nguyễn Văn Tú, người dân xã …"
             elif toks[a].key == "đồng" and b - a > 2 and toks[a + 1].key == "chí":
                 a += 2
         window = text[max(0, toks[a].start - 40):toks[a].start]
@@ -857,47 +1001,68 @@ def _find_mentions(text: str, toks: list[_Tok]) -> list[_Mention]:
         if cue is None and r is not None:  # "đồng chí Trung tá Vi Văn Sơn": the cue is before the rank
             window = text[max(0, toks[r].start - 40):toks[r].start]
             cue = _CUE.search(window) if _before_is(toks, r, _CUE_ENDS) else None
+        if cue and cue.group("desc") and not (_is_surname(toks[a]) and b - a >= 2):
+            cue = None  # after "anh", "chị", "bị cáo" … only a surname-led name ("anh Nguyễn Văn Tú")
         found = _name_in_run(text, toks, a, b, cue=bool(cue))
+        if not found and not cue:
+            found = _name_after_title(text, toks, a, b)
         if not found:
             continue
         i, j = found
-        ranked = i > a and _match(toks, a, _RANKS, i) == i - a  # "đồng chí Đại tá Nguyễn Văn A"
+        ranked = i > a and _match(toks, a, _RANKS, i) == i - a  # "đồng chí Đại Tá Nguyễn Văn A"
         if i != a and not ranked:
             cue = None
         if not cue and not ranked and _after_institution(text, toks, i):
             continue  # "Trường Chính trị Nguyễn Văn Cừ" is a school
+        # a military or police rank right before the name is the honorific ("Đại tá Hoàng Văn Lâm")
+        rank = text[toks[a].start:toks[i - 1].end] if ranked else \
+            (text[toks[r].start:toks[a - 1].end] if r is not None and i == a else None)
         start, end = toks[i].start, toks[j - 1].end
         written = text[start:end]
         m = _Mention(i, j, start, end, name_case(written), written)
         before = text[max(0, start - 40):start]
         plural = _PLURAL_CUE.search(before) if _before_is(toks, i, _PLURAL_ENDS) else None
-        if cue:
+        if rank:
+            m.honorific, m.strong = _tidy_title(" ".join(rank.split()).lower()), True
+        elif cue:
             m.honorific, m.strong = _honorific(cue), True
         elif plural:
             list_hon = _PLURAL_HONORIFIC.get(plural.group("cue"))
             m.honorific, m.strong = list_hon, True
-            a0, b0 = _line_bounds(text, start, end)
-            list_until = next((a0 + e for s, e in sentence_spans(text[a0:b0]) if a0 + s <= start < a0 + e), end)
+            list_until = max(sentences.span(start)[1], end)
         elif start < list_until:
             m.honorific, m.strong = list_hon, True
-        # title after the name
+        # the title after the name ("Nguyễn Văn A, Giám đốc Sở …")
+        after = None
         if j + 1 < len(toks) and toks[j].text in (",", "-", "–", "—", "("):
-            m.title = _title_after(text, toks, j + 1)
+            after = _title_after(text, toks, j + 1)
         elif cue and j < len(toks) and toks[j].word and _adjacent(text, toks[j - 1], toks[j]):
-            m.title = _title_after(text, toks, j)  # "Đ/c Nguyễn Văn A Phó Giám đốc Sở …" (no comma)
-        # title before the name
-        if m.title is None:
-            tb, p = _title_before(text, toks, i)
-            if tb:
-                m.title = _drop_rank(tb)
-                m.strong = True
-                cue2 = _before_is(toks, p, _CUE_ENDS) and _CUE.search(text[max(0, toks[p].start - 40):toks[p].start])
-                if cue2 and not m.honorific:
-                    m.honorific = _honorific(cue2)
-            elif cue and i > 0:
+            after = _title_after(text, toks, j)  # "Đ/c Nguyễn Văn A Phó Giám đốc Sở …" (no comma)
+        # the title before it ("Giám đốc Sở Nội vụ Nguyễn Văn A"); split around the name, the part
+        # before wins ("Giám đốc Sở Tài chính Hồ Thị Lan, Tổ trưởng Tổ công tác …")
+        tb, p = _title_before(text, toks, i) if (not cue or rank) else (None, i)
+        tb = _drop_rank(tb) if tb else None
+        if tb and after and _match(toks, p, _TITLES) >= len(_title_tokens(tb)):
+            tb = None  # a bare position before ("kỹ sư Ma Văn Tiến, Giám đốc Trung tâm …"): the title after
+        if tb:
+            m.title = tb
+            m.strong = True
+            cue2 = _before_is(toks, p, _CUE_ENDS) and _CUE.search(text[max(0, toks[p].start - 40):toks[p].start])
+            if cue2 and not m.honorific:
+                m.honorific = _honorific(cue2)
+        elif after:
+            m.title = after
+        elif (cue or rank) and i > 0:
+            if cue and not rank:
                 m.title = _title_before_cue(text, toks, i, cue, window_start=max(0, toks[i].start - 40), last=j)
-            elif i > 1 and toks[i - 1].text == "(" and j < len(toks) and toks[j].text == ")":
-                m.title = _drop_rank(_title_before(text, toks, i - 1)[0] or "")  # "Giám đốc Sở (Nguyễn Văn A)"
+            if not m.title:
+                opener = r if r is not None and i == a else (a if rank else None)
+                if opener is None:
+                    cue_start = max(0, toks[i].start - 40) + cue.start()
+                    opener = next((q for q in range(i - 1, -1, -1) if toks[q].start <= cue_start), 0)
+                m.title = _on_behalf_of(text, toks, opener)
+        elif i > 1 and toks[i - 1].text == "(" and j < len(toks) and toks[j].text == ")":
+            m.title = _drop_rank(_title_before(text, toks, i - 1)[0] or "")  # "Giám đốc Sở (Nguyễn Văn A)"
         if m.title:
             m.strong = True
         elif not m.strong:
@@ -906,6 +1071,45 @@ def _find_mentions(text: str, toks: list[_Tok]) -> list[_Mention]:
             continue
         out.append(m)
     return out
+
+
+def _name_after_title(text: str, toks: list[_Tok], a: int, b: int) -> tuple[int, int] | None:
+    """A name with no listed surname right after a title: "Thủ tướng Australia Anthony Albanese",
+    "Phó Giám đốc Sở Nội vụ Lữ Minh Sinh", "Chủ tịch Hồ Chí Minh". The capitalised run toks[a:b] follows
+    a position (and its unit) on the same line; a leading country or province, or the place a settlement
+    word names ("huyện Tây Giang …"), is skipped; the rest, 2–4 capitalised words that are no unit,
+    place or acronym, is the person."""
+    if a == 0 or not toks[a - 1].word or not _adjacent(text, toks[a - 1], toks[a]):
+        return None
+    if toks[a - 1].key in ("vực", "vùng", "miền", "nước", "quốc", "địa", "bàn"):
+        return None  # "… khu vực Tây Nguyên", "… trên địa bàn …": a region follows, not a person
+    words = tuple(t.key for t in toks[a:b])
+    title, p = _title_before(text, toks, a)
+    if title and _match(toks, p, _TITLES, a) == a - p and words in _PLACES and len(words) >= 3 \
+            and _is_surname(toks[a]) and _match(toks, p, _RANKS, a) != a - p:
+        return a, b  # "Chủ tịch Hồ Chí Minh": a leader, not the city
+    i = a
+    n = _match(toks, a, _PLACES, b)
+    if n:
+        i = a + n
+    elif _before_is(toks, a, _PLACE_ENDS) and _match(toks, a - 1, _SETTLEMENTS, a):
+        i = a + 2  # "UBND huyện Tây Giang Bhling Mai": the district's two syllables, then the person
+    foreign = [k for k in range(i, b) if not _syllable(toks[k])]
+    if i == a and len(foreign) >= 2 and foreign == list(range(b - len(foreign), b)) and b - len(foreign) > a:
+        i = b - len(foreign)  # "Tổng thống Mỹ Joe Biden": the romanised name after a country
+    if not 2 <= b - i <= 4:
+        return None
+    title, p = _title_before(text, toks, i) if i != a else (title, p)
+    if not title or _match(toks, p, _RANKS, i) == i - p:
+        return None
+    for k in range(i, b):
+        t = toks[k]
+        if t.acronym or (t.upper and len(t.text) > 1) or _match(toks, k, _UNIT_HEADS, b) or _match(toks, k, _TITLES, b) \
+                or _match(toks, k, _PLACES, b) or _match(toks, k, _UNIT_WORDS, b):
+            return None
+    if tuple(t.key for t in toks[i:b]) in _NOT_NAMES:
+        return None
+    return i, b
 
 
 def _rank_before(text: str, toks: list[_Tok], a: int) -> int | None:
@@ -954,19 +1158,12 @@ class _Person:
 
 
 def _pick_title(mentions: list[_Mention]) -> _Mention | None:
-    """The fullest mention: the longest title in running text, a caption's only when it is much
-    fuller (captions often add the province: "… Sở Nội vụ tỉnh Vĩnh Phúc")."""
+    """The mention with the fullest title of the article (most words; the first of equals), a full-name
+    mention before a bare given name."""
     titled = [m for m in mentions if m.title and len(m.name.split()) >= 2] or [m for m in mentions if m.title]
     if not titled:
         return None
-    body = [m for m in titled if not m.caption]
-    best_all = max(titled, key=lambda m: (len(_title_tokens(m.title)), -m.start))
-    if not body:
-        return best_all
-    best = max(body, key=lambda m: (len(_title_tokens(m.title)), -m.start))
-    if best_all is not best and _token_f1(best.title, best_all.title) < 0.8:
-        return best_all
-    return best
+    return max(titled, key=lambda m: (len(_title_tokens(m.title)), -m.start))
 
 
 def _title_tokens(s: str | None) -> list[str]:
@@ -999,10 +1196,11 @@ def _tidy_title(title: str | None) -> str | None:
     return title[0].upper() + title[1:]
 
 
-def find_officials(text: str, byline: str | None = None) -> list[dict]:
+def find_officials(text: Document | str, byline: str | None = None) -> list[dict]:
     """Every named person in an article body, once each, in order of first appearance.
 
-    `text` is the article body (NFC expected; other forms are normalised and spans mapped back);
+    `text` is the article body as the shared `extract.document.Document` (a plain string is wrapped
+    by `as_document`, i.e. put in NFC); spans and evidence refer to the document's NFC text.
     `byline` is the article's author line, which is not an official and is skipped where it occurs.
     Photo and source credits ("Ảnh: …", "Theo …", "Tin, ảnh: …") are skipped too.
 
@@ -1013,19 +1211,21 @@ def find_officials(text: str, byline: str | None = None) -> list[dict]:
     `mentions` lists every mention with `name_as_written`, `title`, `honorific`, `evidence`,
     `start`, `end`. Never raises on odd input; returns [] when nobody is named.
     """
-    if not isinstance(text, str) or not text:
+    if not isinstance(text, (str, Document)) or not text:
         return []
+    doc = as_document(text)
     try:
-        return _find(text, byline)
+        return _find(doc, byline)
     except Exception:  # noqa: BLE001 - one odd page must not break a whole extraction run
-        _log.exception("find_officials failed on a %d-character text", len(text))
+        _log.exception("find_officials failed on a %d-character text", len(doc.text))
         return []
 
 
-def _find(raw: str, byline: str | None) -> list[dict]:
-    text, offsets = _nfc_with_map(raw)
+def _find(doc: Document, byline: str | None) -> list[dict]:
+    text = doc.text
+    sentences = _Sentences(doc)
     toks = _tokenize(text)
-    mentions = _find_mentions(text, toks)
+    mentions = _find_mentions(text, toks, sentences)
     bkeys = _byline_keys(byline if isinstance(byline, str) else None)
 
     people: dict[str, _Person] = {}
@@ -1057,24 +1257,24 @@ def _find(raw: str, byline: str | None) -> list[dict]:
         ms = sorted({id(m): m for m in person.mentions}.values(), key=lambda m: m.start)
         for m in ms:
             m.caption = _is_caption(text, m.start)
-            m.evidence = _evidence(text, m.start, m.end)
+            m.evidence = sentences.evidence(m.start)
         full = [m for m in ms if len(m.name.split()) >= 2]
         best = _pick_title(ms) or (full[0] if full else ms[0])
-        honorific = best.honorific or next((m.honorific for m in ms if m.honorific), None)
+        honorific = ms[0].honorific  # the form at the first mention, None if it has none
         result.append({
             "name": full[0].name if full else best.name,
             "title": _tidy_title(best.title),
             "honorific": honorific,
             "evidence": best.evidence,
-            "start": _orig(offsets, best.start),
-            "end": _orig(offsets, best.end),
+            "start": best.start,
+            "end": best.end,
             "mentions": [{
                 "name_as_written": m.written,
                 "title": _tidy_title(m.title),
                 "honorific": m.honorific,
                 "evidence": m.evidence,
-                "start": _orig(offsets, m.start),
-                "end": _orig(offsets, m.end),
+                "start": m.start,
+                "end": m.end,
             } for m in ms],
             "_first": ms[0].start,
         })
@@ -1082,7 +1282,3 @@ def _find(raw: str, byline: str | None) -> list[dict]:
     for p in result:
         del p["_first"]
     return result
-
-
-def _orig(offsets: list[int] | None, i: int) -> int:
-    return i if offsets is None else offsets[i]

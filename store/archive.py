@@ -183,6 +183,13 @@ class Archive:
         for column in ("charset", "charset_source"):
             if column not in pages_columns:  # archives written before the encoding was recorded
                 db["pages"].add_column(column, str)
+        # What publishing filters and orders on (province pages, canned queries), also on archives
+        # made before these indexes existed; covering, so a province's events are counted and
+        # ordered without reading the article rows (their text sits before these columns).
+        for place in ("province", "province_now"):
+            db["articles"].create_index([place, "relevant", "event_year", "event_start", "published_date",
+                                         "learners_count", "learners_qualifier"], if_not_exists=True)
+        db["appearances"].create_index(["article_id", "person_id", "title"], if_not_exists=True)
         if "articles_fts" not in db.table_names():
             db["articles"].enable_fts(["title", "text", "search_text"], tokenize=FTS_TOKENIZE,
                                       create_triggers=True)

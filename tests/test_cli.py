@@ -73,7 +73,7 @@ def test_corrupt_database_is_refused(tmp_path):
 
 
 def test_every_verb_has_help_with_an_example():
-    for verb in ("demo", "crawl", "extract-file", "reextract", "export", "serve", "sites"):
+    for verb in ("demo", "crawl", "extract-file", "reextract", "export", "serve", "package", "sites"):
         result = run(verb, "--help")
         assert result.exit_code == 0 and "Example" in result.output, verb
 

@@ -29,7 +29,7 @@ FAST = {**FAST_CRAWL, "CCHC_EXTRACTOR": "stub_extract:extract_html"}
 @pytest.fixture(scope="module")
 def configs(replay):
     try:
-        return {name: load_site(name).with_base_url(replay.sites[name]) for name in CONFIGURED}
+        return {name: load_site(name).for_replay(replay.sites[name]) for name in CONFIGURED}
     except UnknownSiteError as exc:
         pytest.skip(f"replay site config missing: {exc}")
 

@@ -211,3 +211,32 @@ def test_page_wide_aspnet_form_keeps_the_body():
     page = parse_html(html)
     assert page.published_date == "2024-05-15" and page.author == "Lê Thị Hoa"
     assert page.text.startswith("Sở Nội vụ tổ chức")
+
+
+def test_decorated_pager_labels():
+    root = _tree('<div class="paging">Trang <b>[1]</b> <a href="/d.aspx?catid=5&page=2">[2]</a> '
+                 '<a href="/d.aspx?catid=5&page=3">(3)</a></div>')
+    assert discovery.pagination_links(root, "http://h/d.aspx?catid=5") == [
+        "http://h/d.aspx?catid=5&page=2", "http://h/d.aspx?catid=5&page=3"]
+    assert [discovery.pager_label(t) for t in ("[2]", "(3)", "Trang 4", " 5 ")] == ["2", "3", "4", "5"]
+
+
+def test_a_cited_documents_date_is_no_news_date():
+    history = ("Sở được thành lập theo Quyết định số 112/QĐ-UB ngày 20/01/1997 của Ủy ban nhân dân tỉnh trên cơ sở "
+               "tổ chức lại Ban Tổ chức chính quyền tỉnh, có tư cách pháp nhân, con dấu và tài khoản riêng. ") * 5
+    news = ("Sáng ngày 27/5/2021, Sở Nội vụ tổ chức hội nghị tập huấn công tác cải cách hành chính cho công chức "
+            "các sở, ban, ngành và địa phương trên địa bàn tỉnh. ") * 5
+    page = "<html><head><title>{t}</title></head><body><div class='title'>{t}</div><div><p>{p}</p></div></body></html>"
+    history_page = page.format(t="Những chặng đường phát triển", p=history)
+    assert discovery.classify(history_page, "http://h/tin/1234").kind != "article"
+    assert discovery.classify(page.format(t="Hội nghị tập huấn", p=news), "http://h/tin/1235").kind == "article"
+
+
+def test_document_record_and_login_pages_are_not_articles():
+    prose = "<p>" + "Quy định chi tiết về trình tự, thủ tục tuyển dụng công chức, viên chức trong cơ quan nhà nước. " * 8 + "</p>"
+    record = (f"<html><body><table><tr><td>Số ký hiệu</td><td>12/2024/QĐ-UBND</td></tr><tr><td>Ngày ban hành</td>"
+              f"<td>12/03/2024</td></tr><tr><td>Trích yếu</td><td>{prose}</td></tr></table></body></html>")
+    assert discovery.classify(record, "http://h/van-ban/123").reason == "a document record"
+    login = (f"<html><body><div><p>12/03/2024</p>{prose}<form><input name='u'>"
+             f"<input type='password' name='p'></form></div></body></html>")
+    assert discovery.classify(login, "http://h/dang-nhap/1234").kind == "other"

@@ -34,7 +34,6 @@ FLOOR = 0.95
 
 # Blind scores measured with the rules of commit 8c96207 (before crawl7's work), per check and site.
 XFAIL: dict[tuple[str, str], str] = {
-    ("articles", "aspnet"): "blind: recall 0.71 (5/7), precision 1.00; listing pages &page=2/&page=3 never fetched",
     ("titles", "webcenter"): "blind: titles 0/7, all stored as the site name (<title> is the site name, title in a div)",
     ("titles", "sharepoint"): "blind: titles 0/7, all stored as the footer heading h2 inside div#footer",
     ("bodies", "aspnet"): "blind: lead lost on 5/5 stored articles (lead in its own block beside the body)",

@@ -125,7 +125,7 @@ def test_menu_bars_breadcrumbs_and_related_lists_are_cut(line):
      "Thu Hằng"),
     ("Tập huấn cải cách hành chính\nHồng Thắm\nCập nhật lúc: 18/09/2025 17:05\n\nNgày 16/9, Sở tổ chức lớp.", "Hồng Thắm"),
     ("Tập huấn cải cách hành chính\n17/06/2019\n\nNgày 16/6, Sở tổ chức lớp.\n\nThanh Hà\n(Theo Báo Hà Tĩnh)", "Thanh Hà"),
-    ("Tập huấn cải cách hành chính\n17/06/2019\n\nNgày 16/6, Sở tổ chức lớp.\n\n(Theo Báo Hà Tĩnh)", "Báo Hà Tĩnh"),
+    ("Tập huấn cải cách hành chính\n17/06/2019\n\nNgày 16/6, Sở tổ chức lớp.\n\n(Theo Báo Hà Tĩnh)", None),  # a source, no author
     ("Tập huấn cải cách hành chính\n17/06/2019\n\nNgày 16/6, Sở tổ chức lớp.\n\nHoài Thu (TTXVN)", "Hoài Thu"),
 ])
 def test_press_bylines_at_top_or_bottom(text, author):

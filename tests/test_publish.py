@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import hashlib
+import html as html_lib
 import io
 import json
 import sqlite3
@@ -145,7 +146,7 @@ def test_person_page_shows_appearances_with_evidence(client):
     person = client.json("/archive/search_people.json?" + qs({"q": "do quy tien", "_shape": "objects"}))["rows"][0]
     r = client.get(f"/archive/people/{person['person_id']}")
     assert r.status_code == 200
-    assert "Appearances over time" in r.text
+    assert "Appearances, by article and date" in r.text
     assert "Vĩnh Phúc" in r.text
     evidence = client.json("/archive/person_appearances.json?" + qs({"person": "do quy tien", "_shape": "objects"}))
     assert any("Đỗ Quý Tiến" in (row["evidence"] or "") for row in evidence["rows"])
@@ -272,9 +273,10 @@ def test_sql_time_limit(client):
 
 
 @pytest.mark.parametrize("path", [
-    "/archive/articles", "/archive/articles?_search=xss-fixture", "/archive/events",
+    "/archive/articles", "/archive/articles?_search=xss-fixture&_sort=id", "/archive/events",
     "/archive/people_appearances", "/archive/ranking_history", "/archive/document_citations",
-    "/archive/appearances", "/archive/people?_search=xss",
+    "/archive/appearances", "/archive/people?_search=xss&_sort=id", "/-/search?q=xss-fixture",
+    "/-/search?q=xss", "/-/province/V%C4%A9nh%20Ph%C3%BAc", "/-/feed.atom",
 ])
 def test_crawled_markup_is_escaped(client, path):
     r = client.get(path)
@@ -291,7 +293,29 @@ def test_injection_article_row_page_is_escaped(client):
     assert "<script>window.__pwned" not in r.text and "<img src=x onerror" not in r.text
     person = client.json("/archive/people.json?_search=xss&_shape=objects")["rows"][0]
     page = client.get(f"/archive/people/{person['id']}").text
-    assert "Appearances over time" in page and "<img src=x onerror" not in page
+    assert "Appearances, by article and date" in page and "<img src=x onerror" not in page
+
+
+def test_no_file_path_is_shown(client, published_db):
+    for path in ("/-/databases.json", "/-/metadata.json", "/-/settings.json", "/-/plugins.json", "/-/versions.json",
+                 "/archive.json", "/"):
+        text = client.get(path).text
+        assert str(published_db.parent) not in text and "/tmp/" not in text, path
+        assert str(publish.ROOT) not in text, path
+
+
+def test_licence_separates_content_and_code(client):
+    assert METADATA["license_url"] == "/-/licence" and "apache" not in METADATA["license_url"].lower()
+    assert "not openly licensed" in METADATA["license"]
+    page = client.get("/-/licence").text
+    assert "rights stay with the publishing bodies" in page and "Apache License 2.0" in page
+
+
+def test_canned_queries_have_human_titles(client):
+    for name, query in QUERIES.items():
+        html = client.get(f"/archive/{name}").text
+        title = html_lib.unescape(html.split("<title>", 1)[1].split("</title>", 1)[0])
+        assert query["title"] in title and "SELECT" not in title, name
 
 
 def test_no_plugin_renders_crawled_html(client):

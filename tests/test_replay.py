@@ -11,7 +11,6 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import pytest
-import yaml
 
 from replay import load_truth, start_replay
 from replay.content import SITE_NAMES
@@ -74,7 +73,11 @@ def text_of(node) -> str:
 
 
 def config(name: str) -> dict:
-    return yaml.safe_load((ROOT / "crawler" / "sites" / f"{name}.yaml").read_text(encoding="utf-8"))
+    """The site's config as pointed at the replay (its `replay:` block applied where the replay's
+    imitation predates the evidence about the real site)."""
+    from crawler.sites import load_site
+
+    return load_site(name).for_replay("http://127.0.0.1:1").as_dict()
 
 
 @pytest.fixture(scope="module")

@@ -146,3 +146,106 @@ def test_tls_and_delay_surface():
     site = from_dict({**GOOD, "tls": {"ciphers": "DEFAULT:@SECLEVEL=1"}, "download_delay": 2})
     assert site.tls["ciphers"] == "DEFAULT:@SECLEVEL=1"
     assert site.as_dict()["download_delay"] == 2.0
+
+
+# -- evidence, plans and the 34 units --------------------------------------------------------------
+@pytest.mark.parametrize("name", site_names())
+def test_every_config_records_its_evidence_and_is_unverified(name):
+    site = load_site(name)
+    assert site.verified is False, "no config here was checked against the live site"
+    assert site.evidence.get("host") in sites_mod.EVIDENCE_LABELS, "say how the host is known"
+    assert site.sources, "say where the evidence was read"
+    if site.plan == "generic":
+        assert urlsplit(site.generic_start()).netloc == site.host
+    else:
+        assert site.listings and site.article_url
+    if site.replay:  # the replay's imitation is crawlable by config
+        moved = site.for_replay("http://127.0.0.1:8123")
+        assert moved.plan == "config" and moved.listings and moved.article_url
+
+
+def test_the_three_contradicted_configs_follow_the_evidence():
+    caobang, hatinh, hungyen = (load_site(n) for n in ("caobang", "hatinh", "hungyen"))
+    assert caobang.cms == "drupal" and caobang.is_article("http://sonoivu.caobang.gov.vn/node/94")
+    assert caobang.pagination.first == 0
+    assert hatinh.cms == "web2py" and hatinh.generic_start().startswith("http://sonoivu.hatinh.gov.vn/snv/portal/")
+    assert hungyen.host == "sonv.hungyen.gov.vn" and hungyen.cms == "sharepoint"
+    assert hungyen.is_article("http://sonv.hungyen.gov.vn/portal/Pages/2015-08/NhE1BBAFng20thC3A0n-61eab1edbe2fa9c.aspx")
+
+
+def test_replay_sites_match_the_replay(truth):
+    """Each replay site's config, pointed at the replay, finds the replay's listings and articles
+    by its patterns (the crawl itself is tests/test_crawl_replay.py)."""
+    for name, info in truth["sites"].items():
+        if name not in site_names():
+            continue
+        site = load_site(name).for_replay("http://127.0.0.1:8123")
+        articles = [a["url"] for a in truth["articles"] if a["site"] == name]
+        assert articles and all(site.is_article(site.absolute(u)) for u in articles), name
+        assert not any(site.is_article(site.absolute(u)) for u in info["listing_pages"]), name
+        assert set(site.listings) <= set(info["listing_pages"]), name
+
+
+def test_every_provincial_unit_has_a_plan():
+    from cchc.provinces import mapping_rows
+
+    units = {r["new_name"] for r in mapping_rows()}
+    assert len(units) == 34
+    plans = sites_mod.crawl_plans()
+    assert {p.unit for p in plans} == units
+    assert [r["unit"] for r in sites_mod.province_portals()] and {r["unit"] for r in sites_mod.province_portals()} == units
+    for p in plans:
+        if not p.name:  # no known host: the generic mode from the province portal
+            assert "generic mode from the province portal" in p.plan and p.command.startswith("cchc crawl --start-url ")
+    assert sum(1 for p in plans if p.name) == len(site_names())
+
+
+def test_cchc_sites_prints_the_plan_table():
+    from click.testing import CliRunner
+
+    from cchc.cli import cli
+
+    result = CliRunner().invoke(cli, ["sites"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split()[:4] == ["name", "province", "unit", "(2025)"]
+    for name in site_names():
+        assert any(line.startswith(name + " ") for line in lines), name
+    uncovered = [p for p in sites_mod.crawl_plans() if not p.name]
+    for p in uncovered:
+        assert any(line.startswith("- ") and p.unit in line and p.host in line and "province portal" in line
+                   for line in lines), p.unit
+    assert "have no known Sở Nội vụ host" in result.output
+
+
+@pytest.mark.parametrize("change, fragment", [
+    ({"plan": "later"}, "plan"),
+    ({"evidence": {"host": "certain"}}, "evidence.host"),
+    ({"evidence": {"colour": "guess"}}, "evidence.colour"),
+    ({"replay": {"base_url": "x"}}, "replay"),
+    ({"plan": "config", "article_url": None}, "article_url"),
+])
+def test_bad_plan_and_evidence_fields(tmp_path, change, fragment):
+    with pytest.raises(SiteConfigError) as info:
+        load_file(_write(tmp_path, "demo", {**GOOD, **change}))
+    assert fragment in str(info.value)
+
+
+@pytest.mark.e2e
+def test_a_generic_plan_crawls_under_the_config_name(tmp_path):
+    """A config with `plan: generic` runs the generic mode from its start URL, under its own name and
+    province (the Huế-style fixture portal stands in for a site whose layout nobody has written down)."""
+    from conftest import db_rows
+    from crawler.run import crawl
+    from test_generic_layouts import FAST, load, serve
+
+    _, want = load("hue")
+    with serve("hue") as (base, _hits):
+        site = from_dict({"name": "hue_generic", "province": "Thừa Thiên Huế", "base_url": base, "cms": "aspnet",
+                          "plan": "generic", "start_url": "/", "evidence": {"host": "guess"}, "sources": ["test"]})
+        report = crawl(tmp_path / "a.db", sites=[site], settings=FAST, timeout=120)
+    assert report["sites"]["hue_generic"]["status"] == "ok", report
+    got = {u for (u,) in db_rows(tmp_path / "a.db", "SELECT url FROM articles WHERE site = 'hue_generic'")}
+    assert got == {base + a["url"] for a in want["articles"]}
+    assert db_rows(tmp_path / "a.db", "SELECT province FROM sites WHERE name = 'hue_generic'") == [("Thừa Thiên Huế",)]
+    assert {p for (p,) in db_rows(tmp_path / "a.db", "SELECT DISTINCT province FROM articles")} == {"Thừa Thiên Huế"}

@@ -1,7 +1,7 @@
 """Datasette plugin for the cchc archive (loaded by `cchc serve` with `--plugins-dir cchc/plugins`).
 
 Read-only by construction: every hook here reads; none writes, and none renders crawled text as
-HTML (no `render_cell`: Datasette's own escaping applies to every cell).
+HTML (`render_cell` only wraps escaped values in links to the archive's own pages).
 
 - SQL function `cchc_fold(text)`: the archive's search key (no diacritics, đ→d, lower case), so a
   canned query can compare `people.name_folded` with a name typed as "do quy tien" or "Đỗ Quý Tiến".
@@ -9,31 +9,37 @@ HTML (no `render_cell`: Datasette's own escaping applies to every cell).
   text correctly (`/archive/articles.csvbom`, any table, view or query; all rows, streamed by
   Datasette's CSV and prefixed here).
 - Routes `/-/export.json` and `/-/export.jsonl`: every article as a nested record of the shared
-  schema, the same shape as `cchc export --format json|jsonl` (cchc/records.py). Optional filters:
+  schema, the same shape as `cchc export --format json|jsonl` (store/records.py). Optional filters:
   `?relevant=1&province=…&province_now=…&year=…&event_type=…&site=…`.
 - Every request other than GET, HEAD or OPTIONS is answered 405: no route can write.
-- On a person's page (`/archive/people/<id>`): the person's appearances over time (date, province,
-  article, title as written, evidence), all escaped by Jinja.
+- The HTML search box of articles/people/events leads to the ranked search page (with a filter or
+  `?_sort=` beside `_search`, Datasette's own table search answers); `/-/databases` is answered without file paths.
+- SQL functions `cchc_fts_phrase(q)` / `cchc_fts_words(q)`: a typed query as an FTS5 phrase / as
+  all its words, folded (for the ranked canned searches); `cchc_province(p)` /
+  `cchc_province_now(p)`: a typed province name as the archive spells it (old / post-2025), so
+  province filters compare with an indexed column instead of folding every row.
+- Reading pages (cchc/web, one module each; templates in cchc/templates): the article page
+  (`/archive/articles/<id>`), the person page (`/archive/people/<id>`), the search page
+  (`/-/search?q=`), `/-/province/<name>`, the map `/-/map`, Atom feeds `/-/feed.atom` and
+  `/-/feed/<province>.atom`, the preserved copy `/-/archived/<page id>` (sandboxed), `/-/licence`.
 """
 from __future__ import annotations
 
+import json
 import urllib.parse
 
 from datasette import hookimpl
+from markupsafe import Markup
 from datasette.utils.asgi import Response
 
-from cchc import records
+from store import records
+from cchc.web import archived, article, atlas, common, person, province, search
+from cchc.web import feed as web_feed
 from extract.normalize import fold
 
 DATABASE = "archive"
 BOM = "\ufeff"
 
-_PERSON_APPEARANCES = """
-SELECT date, province, province_now, article_id, article_title, name_as_written, title, honorific,
-       evidence, url
-FROM people_appearances WHERE person_id = :person_id
-ORDER BY date, article_id, appearance_id
-"""
 
 
 def cchc_fold(value: object) -> str | None:
@@ -41,28 +47,78 @@ def cchc_fold(value: object) -> str | None:
     return None if value is None else fold(str(value))
 
 
+def cchc_province(value: object) -> str | None:
+    """SQL function: the pre-2025 province a typed name means ("vinh phuc" → "Vĩnh Phúc"), else None.
+
+    Resolved once per query, so a filter `province = cchc_province(:p)` can use the index."""
+    resolved = common.resolve_province(str(value)) if value else None
+    return resolved[0] if resolved and resolved[1] == "then" else None
+
+
+def cchc_province_now(value: object) -> str | None:
+    """SQL function: the post-2025 province a typed name means ("phu tho" → "Phú Thọ"), else None."""
+    if not value:
+        return None
+    wanted = fold(str(value))
+    return next((name for name in common.new_names() if fold(name) == wanted), None)
+
+
 @hookimpl
 def prepare_connection(conn) -> None:
     """Register `cchc_fold()` on every Datasette connection."""
     conn.create_function("cchc_fold", 1, cchc_fold, deterministic=True)
+    conn.create_function("cchc_fts_phrase", 1, search.fts_phrase, deterministic=True)
+    conn.create_function("cchc_province", 1, cchc_province, deterministic=True)
+    conn.create_function("cchc_province_now", 1, cchc_province_now, deterministic=True)
+    conn.create_function("cchc_fts_words", 1, search.fts_words, deterministic=True)
 
 
 # -- read-only --------------------------------------------------------------------------------------
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
+# Tables whose HTML search box leads to the ranked search page (phrase first, snippets, people and
+# articles together): Datasette's own table search can only sort by a column, not by relevance.
+RANKED_SEARCH_TABLES = {"/archive/articles", "/archive/people", "/archive/events"}
+
+
+def _redirect(location: str):
+    return {"type": "http.response.start", "status": 302,
+            "headers": [(b"location", location.encode("utf-8")), (b"content-type", b"text/plain")]}
+
+
 @hookimpl
 def asgi_wrapper(datasette):
-    """Refuse every HTTP method that could change something (405), before Datasette sees it."""
+    """Refuse every HTTP method that could change something (405), before Datasette sees it; send
+    the HTML table search to the ranked search page; answer /-/databases without file paths."""
 
     def wrap(app):
         async def read_only(scope, receive, send):
-            if scope.get("type") == "http" and scope.get("method", "GET").upper() not in READ_METHODS:
+            if scope.get("type") != "http":
+                await app(scope, receive, send)
+                return
+            if scope.get("method", "GET").upper() not in READ_METHODS:
                 await send({"type": "http.response.start", "status": 405,
                             "headers": [(b"content-type", b"text/plain; charset=utf-8"),
                                         (b"allow", b"GET, HEAD, OPTIONS")]})
                 await send({"type": "http.response.body",
                             "body": b"This archive is read-only: only GET requests are answered.\n"})
+                return
+            path = scope.get("path", "")
+            if path in RANKED_SEARCH_TABLES:
+                args = urllib.parse.parse_qs(scope.get("query_string", b"").decode("utf-8", "replace"))
+                q = (args.get("_search") or [""])[0].strip()
+                if q and set(args) == {"_search"}:  # filters or a sort: Datasette's table search
+                    await send(_redirect("/-/search?" + urllib.parse.urlencode({"q": q})))
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+            if path in ("/-/databases", "/-/databases.json"):
+                body = json.dumps([{"name": db.name, "is_mutable": db.is_mutable, "is_memory": db.is_memory,
+                                    "hash": db.hash, "size": db.size}
+                                   for db in datasette.databases.values() if not db.name.startswith("_")])
+                await send({"type": "http.response.start", "status": 200,
+                            "headers": [(b"content-type", b"application/json; charset=utf-8")]})
+                await send({"type": "http.response.body", "body": body.encode("utf-8")})
                 return
             await app(scope, receive, send)
 
@@ -136,39 +192,180 @@ async def export_jsonl(datasette, request) -> Response:
     return await _export(datasette, request, "jsonl")
 
 
+# -- links in tables, views and queries ---------------------------------------------------------------
+# Tables where Datasette itself links these columns (declared foreign keys, with labels).
+_FOREIGN_KEY_TABLES = {"appearances", "rankings", "documents"}
+_ARTICLE_TEXT_COLUMNS = {"title", "article_title"}
+_PERSON_TEXT_COLUMNS = {"person", "name"}
+_PROVINCE_COLUMNS = {"province", "province_now", "article_province", "scope", "subject"}
+
+
+def _row_value(row, key):
+    try:
+        return row[key]
+    except (IndexError, KeyError):
+        return None
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    """Ids, titles, names and provinces as links to their reading pages (values escaped)."""
+    if database != DATABASE or value is None or value == "" or table in _FOREIGN_KEY_TABLES:
+        return None
+    href = None
+    if column == "article_id" or (column == "id" and table == "articles"):
+        href = common.article_path(value) if str(value).isdigit() else None
+    elif column == "person_id" or (column == "id" and table == "people"):
+        href = common.person_path(value) if str(value).isdigit() else None
+    elif column in _ARTICLE_TEXT_COLUMNS and table != "articles":
+        article_id = _row_value(row, "article_id")
+        href = common.article_path(article_id) if article_id is not None else None
+    elif column in _PERSON_TEXT_COLUMNS and table not in ("people", "sites", "provinces"):
+        person_id = _row_value(row, "person_id")
+        href = common.person_path(person_id) if person_id is not None else None
+    elif column in _PROVINCE_COLUMNS and isinstance(value, str) and common.resolve_province(value):
+        href = common.province_path(value) + ("?now=1" if column == "province_now" else "")
+    elif column == "name" and table == "provinces":
+        href = common.province_path(value)
+    if href is None:
+        if isinstance(value, str) and (column in _LONG_COLUMNS or column.endswith("_evidence")):
+            return _clipped(value)
+        return None
+    return Markup('<a href="{}">{}</a>').format(href, value)
+
+
+# Long text columns are clipped to a few lines in tables (the reading pages show them whole), so a
+# row stays one or two lines tall; the whole value is in the cell's tooltip and in every export.
+_LONG_COLUMNS = {"evidence", "text", "officials", "learners_text", "headers", "search_text"}
+CLIP_CHARS = 220
+
+
+def _clipped(value: str) -> Markup:
+    short = value if len(value) <= CLIP_CHARS else value[:CLIP_CHARS].rstrip() + " …"
+    return Markup('<div class="cchc-clip" title="{}">{}</div>').format(value[:2000], short)
+
+
+# -- reading pages --------------------------------------------------------------------------------
+def _int(value) -> int | None:
+    try:
+        return int(urllib.parse.unquote(str(value or "")))
+    except ValueError:
+        return None
+
+
+@hookimpl
+def extra_template_vars(template, database, table, request, datasette):
+    """The reading pages' data: an article's page, a person's page, the search page."""
+    if request is None:
+        return None
+    name = template or ""
+    db = datasette.get_database(DATABASE) if DATABASE in datasette.databases else None
+    if db is None:
+        return None
+    if name == "row-archive-articles.html":
+        article_id = _int((request.url_vars or {}).get("pks"))
+
+        async def article_vars():
+            return {"cchc": await db.execute_fn(lambda conn: article.article_context(conn, article_id))
+                    if article_id is not None else None}
+
+        return article_vars
+    if name == "row-archive-people.html":
+        person_id = _int((request.url_vars or {}).get("pks"))
+
+        async def person_vars():
+            return {"cchc": await db.execute_fn(lambda conn: person.person_context(conn, person_id))
+                    if person_id is not None else None}
+
+        return person_vars
+    if name == "search_all.html":
+        q = (request.args.get("q") or "").strip()
+
+        async def search_vars():
+            return {"cchc": await db.execute_fn(lambda conn: search.search_context(conn, q)) if q else None}
+
+        return search_vars
+    return None
+
+
+async def province_page(datasette, request) -> Response:
+    """`/-/province/<name>`: a province's events, learners, rankings and officials."""
+    name = urllib.parse.unquote(request.url_vars["name"])
+    era = "now" if request.args.get("now") else None
+    db = datasette.get_database(DATABASE)
+    context = await db.execute_fn(lambda conn: province.province_context(conn, name, era))
+    if context is None:
+        return Response.html(await datasette.render_template(
+            "cchc_not_found.html", {"what": f"No province is called {name!r}."}, request=request), status=404)
+    return Response.html(await datasette.render_template("cchc_province.html", {"cchc": context},
+                                                         request=request))
+
+
+async def provinces_page(datasette, request) -> Response:
+    """`/-/provinces`: the map, with the table of events per province."""
+    db = datasette.get_database(DATABASE)
+    context = await db.execute_fn(atlas.map_context)
+    return Response.html(await datasette.render_template("cchc_map.html", {"cchc": context}, request=request))
+
+
+async def feed(datasette, request) -> Response:
+    """`/-/feed.atom` and `/-/feed/<province>.atom`: newly archived relevant events."""
+    name = request.url_vars.get("name")
+    era, title = "then", web_feed.FEED_TITLE
+    resolved = None
+    if name:
+        resolved = common.resolve_province(urllib.parse.unquote(name))
+        if resolved is None:
+            return Response.text(f"No province is called {urllib.parse.unquote(name)!r}.\n", status=404)
+        era = resolved[1]
+        title = f"{title}: {resolved[0]}"
+    db = datasette.get_database(DATABASE)
+    entries = await db.execute_fn(
+        lambda conn: web_feed.feed_entries(conn, resolved[0] if resolved else None, era))
+    base = datasette.absolute_url(request, "/").rstrip("/")
+    body = web_feed.atom_feed(entries, base, request.path, title)
+    return Response(body, status=200, content_type="application/atom+xml; charset=utf-8")
+
+
+async def archived_page(datasette, request) -> Response:
+    """`/-/archived/<page id>`: the preserved response, sandboxed (no script runs, nothing loads)."""
+    page_id = _int(request.url_vars["page_id"])
+    as_text = request.args.get("as") == "text"
+    db = datasette.get_database(DATABASE)
+    copy = await db.execute_fn(lambda conn: archived.archived_copy(conn, page_id, as_text)) \
+        if page_id is not None else None
+    if copy is None:
+        return Response.text("No preserved page with that id.\n", status=404)
+    return Response(copy["body"], status=200, content_type=copy["content_type"], headers=copy["headers"])
+
+
+async def licence_page(datasette, request) -> Response:
+    """`/-/licence`: under what terms the code and the archived content are."""
+    return Response.html(await datasette.render_template("cchc_licence.html", {}, request=request))
+
+
 @hookimpl
 def register_routes():
-    """The export routes (GET only; they read)."""
+    """The export routes, the reading pages, feeds and the map (GET only; they read)."""
     return [
         (r"^/-/export\.json$", export_json),
         (r"^/-/export\.jsonl$", export_jsonl),
+        (r"^/-/province/(?P<name>[^/]+)$", province_page),
+        (r"^/-/map$", provinces_page),
+        (r"^/-/feed\.atom$", feed),
+        (r"^/-/feed/(?P<name>[^/]+)\.atom$", feed),
+        (r"^/-/archived/(?P<page_id>[0-9]+)$", archived_page),
+        (r"^/-/licence$", licence_page),
     ]
-
-
-# -- a person's page --------------------------------------------------------------------------------
-@hookimpl
-def extra_template_vars(template, database, table, request, datasette):
-    """On `/archive/people/<id>`, the person's appearances over time."""
-    if not (template or "").startswith("row") or database != DATABASE or table != "people" or request is None:
-        return None
-    pks = (request.url_vars or {}).get("pks")
-
-    async def inner():
-        try:
-            person_id = int(urllib.parse.unquote(pks or ""))
-        except ValueError:
-            return {}
-        result = await datasette.get_database(DATABASE).execute(_PERSON_APPEARANCES,
-                                                                 {"person_id": person_id})
-        return {"cchc_appearances": [dict(r) for r in result.rows]}
-
-    return inner
 
 
 @hookimpl
 def menu_links(datasette):
-    """Links to the dashboard and the export in the Datasette menu."""
+    """Links to the reading pages, the dashboard and the export in the Datasette menu."""
     return [
+        {"href": datasette.urls.path("/-/search"), "label": "Search articles and officials"},
+        {"href": datasette.urls.path("/-/map"), "label": "Map: events per province"},
         {"href": datasette.urls.path("/-/dashboards/cchc"), "label": "CCHC dashboard"},
+        {"href": datasette.urls.path("/-/feed.atom"), "label": "Atom feed of new events"},
         {"href": datasette.urls.path("/-/export.json?_download=1"), "label": "Export all (JSON)"},
     ]

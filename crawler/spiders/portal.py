@@ -4,14 +4,17 @@ Config mode (`-a site=NAME [-a base_url=URL]`): start at the config's listings, 
 listing as the config says (query parameter, path template or ASP.NET postback), stop at a page with
 no new article links or at `max_pages`, and follow the links matching `article_url`.
 
-Generic mode (`-a start_url=URL [-a site_name=NAME]`): from the start page, find news sections by menu
+Generic mode (`-a start_url=URL [-a site_name=NAME]`, or a config with `plan: generic`, which starts
+at its `start_url` and keeps its name and province): from the start page, find news sections by menu
 labels and URL words, page through them (page-number URLs, pager containers, runs of page-number
 links), fetch article-shaped links and links labelled like titles (outside menus, sidebars and
 footers), and decide from the page itself whether it is an article (crawler.discovery.classify). Bounded by CCHC_MAX_DEPTH, CCHC_MAX_PAGES and
 CCHC_LISTING_MAX_PAGES.
 
 Both modes stay on the site's host and yield one item per response (kind article/listing/other),
-which crawler.pipelines.ArchivePipeline preserves.
+which crawler.pipelines.ArchivePipeline preserves. An article item carries what the crawl knew when
+it followed the link (`item["context"]`: the link's label, whether it was a listing item, and the
+site's repeated `<title>`), for the extractor's title and for the crawl's health report.
 """
 from __future__ import annotations
 
@@ -62,6 +65,9 @@ class PortalSpider(scrapy.Spider):
             self.site_name = self.config.name
             self.host = self.config.host
             self.start_urls_ = self.config.listing_urls()
+            if self.config.plan == "generic":  # a known host, no known layout: generic mode
+                self.start_urls_ = [self.config.generic_start()]
+                self.host = urlsplit(self.start_urls_[0]).netloc.lower()
         else:
             if urlsplit(start_url).scheme not in ("http", "https"):
                 raise ValueError(f"start_url must be an http(s) URL, not {start_url!r}")
@@ -76,6 +82,10 @@ class PortalSpider(scrapy.Spider):
         self.listing_pages: dict[str, int] = {}
         self.postbacks_done: set[tuple[str, str]] = set()
         self.requested = 0
+        self.titles = discovery.SiteTitles()
+        self.lists = discovery.SiteLists()
+        self.links: dict[str, dict] = {}   # canonical URL -> the best link seen to it (note_link)
+        self.undecided: set[str] = set()   # long-text item pages read before a listing named them
 
     # -- identity --------------------------------------------------------------------------------
     def site_record(self) -> dict:
@@ -107,7 +117,7 @@ class PortalSpider(scrapy.Spider):
             finally:
                 archive.close()
         self.crawler.stats.set_value("cchc/site", self.site_name)
-        if self.config is not None:
+        if self.config is not None and self.config.plan == "config":
             first = self.config.pagination.first
             for url in self.start_urls_:
                 yield self._request(url, self.parse_listing, role="start",
@@ -115,15 +125,18 @@ class PortalSpider(scrapy.Spider):
         else:
             yield self._request(self.start_urls_[0], self.parse_generic, role="start", meta={"depth_g": 0})
 
-    def _request(self, url: str, callback, role: str, meta: dict | None = None, priority: int = 0) -> Request:
+    def _request(self, url: str, callback, role: str, meta: dict | None = None, priority: int = 0,
+                 again: bool = False) -> Request:
         self.requested += 1
-        # start pages are always fetched, even when a resumed JOBDIR has seen them before
+        # start pages are always fetched, even when a resumed JOBDIR has seen them before; `again`
+        # re-reads a page the crawl has since learnt more about
         return Request(url, callback=callback, errback=self.on_error, priority=priority,
-                       dont_filter=(role == "start"), meta={"role": role, **(meta or {})})
+                       dont_filter=(role == "start" or again), meta={"role": role, **(meta or {})})
 
     # -- items -----------------------------------------------------------------------------------
     def page_item(self, response: Response, kind: str) -> dict:
-        """The item the pipeline preserves: the response as it came, plus site and kind."""
+        """The item the pipeline preserves: the response as it came, plus site and kind (and, for
+        an article, the crawl context: see `article_context`)."""
         if not self.reached:
             self.reached = True
             self.crawler.stats.set_value("cchc/reached", True)
@@ -133,12 +146,73 @@ class PortalSpider(scrapy.Spider):
             kind = "other"
             if response.meta.get("role") != "page":  # a missing page past the end is expected
                 self.note_error(f"HTTP {response.status} for {response.url}")
-        return {
+        item = {
             "url": url, "final_url": response.url, "status": response.status,
             "headers": headers_dict(response), "body": response.body, "fetched_at": utc_now(),
             "site": self.site_name, "kind": kind,
             "site_config": self.config.as_dict() if self.config is not None else None,
         }
+        if kind == "article":
+            item["context"] = self.article_context(response)
+        return item
+
+    def note_title(self, response: Response) -> None:
+        """Count the page's `<title>` among the site's (for the site's repeated title), and its link
+        lists among the site's (for the site's repeated lists: sidebars, whatever their names)."""
+        try:
+            root = response.selector.root
+        except (AttributeError, ValueError):  # not a text response
+            self.titles.add(None)
+            return
+        self.titles.add(discovery.page_title(root))
+        self.lists.add(root, response.url)
+
+    def site_context(self) -> dict:
+        """What the crawl has learnt of the site so far: its repeated `<title>` and link lists."""
+        return {"site_title": self.titles.site_title(), "site_lists": self.lists.repeated()}
+
+    def article_context(self, response: Response) -> dict:
+        """What the crawl knew about an article page: the label of the link that led to it
+        (`link_text`), whether that link was an item of a listing (`from_listing`), and the
+        `<title>` text repeated across the site's pages (`site_title`, None while none repeats)."""
+        link = self.link_to(response)
+        return {"link_text": link.get("link_text") or None, "from_listing": bool(link.get("from_listing")),
+                "site_title": self.titles.site_title()}
+
+    def note_link(self, url: str, info: dict) -> None:
+        """Remember what a link to `url` said (label, listing item, shared URL shape). Of several
+        links to one page, a listing item's wins over a menu's or a sidebar's, and a title-like
+        label over a shorter one: the article is requested once, but read with the best link."""
+        old = self.links.get(url)
+        if old is None or (info.get("from_listing") and not old.get("from_listing")):
+            self.links[url] = {**info, "lists": list(info.get("lists") or [])}
+            return
+        if info.get("from_listing") == old.get("from_listing"):
+            old["link_text"] = discovery.best_label([old.get("link_text") or "", info.get("link_text") or ""])
+            old["lists"] = old.get("lists", []) + list(info.get("lists") or [])
+
+    def link_to(self, response: Response) -> dict:
+        """The best link seen to the page of `response` ({} when none: a start page). A listing item
+        counts as one only while its list is not one the site repeats on most pages (a sidebar
+        taken for a listing before the crawl had seen enough pages to know)."""
+        request_url = response.request.url if response.request is not None else response.url
+        for url in (request_url, response.url):
+            info = self.links.get(discovery.canonical_url(url, self.config.drop_params if self.config else ()))
+            if info is None:
+                continue
+            lists = info.get("lists") or []
+            if info.get("from_listing") and lists:
+                repeated = self.lists.repeated()
+                if all(discovery.is_site_wide(list(sig), repeated) for sig in lists):
+                    return {**info, "from_listing": False, "shared_shape": False}
+            return info
+        return {}
+
+    def note_item_kind(self, kind: str) -> None:
+        """Count what an item link (a link followed as a likely article) turned out to be."""
+        stats = self.crawler.stats
+        stats.inc_value("cchc/item_pages")
+        stats.inc_value(f"cchc/item_pages/{kind}")
 
     def on_error(self, failure: Failure) -> None:
         """A request failed (connection refused, DNS, timeout, TLS …): report it, keep crawling."""
@@ -161,12 +235,20 @@ class PortalSpider(scrapy.Spider):
         yield self.page_item(response, "listing" if ok else "other")
         if not ok:
             return
+        self.note_title(response)
+        labels: dict[str, list[str]] = {}
+        hrefs: list[str] = []
+        for a in response.xpath("//a[@href]"):
+            url = discovery.canonical_url(urljoin(response.url, a.attrib["href"].strip()), self.config.drop_params)
+            if url not in labels:
+                hrefs.append(url)
+            labels.setdefault(url, []).append(" ".join(a.xpath("string(.)").get("").split())
+                                              or a.attrib.get("title", ""))
         new = 0
-        for href in response.xpath("//a/@href").getall():
-            url = discovery.canonical_url(urljoin(response.url, href.strip()),
-                                          self.config.drop_params)
+        for url in hrefs:
             if not self.config.is_on_site(url) or not self.config.is_article(url) or discovery.is_asset(url):
                 continue
+            self.note_link(url, {"link_text": discovery.best_label(labels[url]), "from_listing": True})
             if url in self.seen_articles:
                 continue
             self.seen_articles.add(url)
@@ -213,8 +295,15 @@ class PortalSpider(scrapy.Spider):
         return request
 
     def parse_article(self, response: Response) -> Iterable[Any]:
-        """An article page (config mode): preserve it; the pipeline extracts it."""
+        """An article page (config mode): preserve it; the pipeline extracts it. The page is also
+        classified, only to count (for the crawl's health report) configured article URLs whose
+        pages look like listings."""
         ok = response.status < 400 and is_html(response)
+        if ok:
+            self.note_title(response)
+            link = self.link_to(response)
+            verdict = discovery.classify(response.body, response.url, {**link, **self.site_context()})
+            self.note_item_kind(verdict.kind)
         yield self.page_item(response, "article" if ok else "other")
 
     # -- generic mode ----------------------------------------------------------------------------
@@ -224,12 +313,19 @@ class PortalSpider(scrapy.Spider):
         if response.status >= 400 or not is_html(response) or discovery.is_asset(response.url):
             yield self.page_item(response, "other")
             return
-        verdict = discovery.classify(response.body, response.url)
+        self.note_title(response)
+        link = self.link_to(response)
+        verdict = discovery.classify(response.body, response.url, {**link, **self.site_context()})
         kind = verdict.kind
         if role in ("start", "section", "page") and kind == "article" and not discovery.looks_like_article_url(response.url):
             kind = "listing" if verdict.title_links >= discovery.MIN_LISTING_ITEMS else "other"
         if role in ("section", "page") and kind == "other" and verdict.title_links:
             kind = "listing"
+        if role == "article":
+            self.note_item_kind(kind)
+            if kind == "other" and verdict.text_len >= discovery.MIN_SHORT_ARTICLE and not link.get("from_listing"):
+                # long text read before any listing was seen to list it: decide again if one does
+                self.undecided.add(discovery.canonical_url(response.url))
         yield self.page_item(response, kind)
         if kind == "article":
             return
@@ -251,7 +347,24 @@ class PortalSpider(scrapy.Spider):
         #    opaque or module-view URLs); classify() decides from each fetched page
         candidates = discovery.item_links(root, response.url)
         candidates += [u for u in discovery.title_links(root, response.url) if u not in candidates]
+        if self.config is not None and self.config.article_url:  # a generic plan's known article shape
+            candidates += [u for u in discovery.item_links(root, response.url, pattern=self.config.article_url)
+                           if u not in candidates]
+        labels = discovery.link_labels(root, response.url)
+        listing = (discovery.listing_items(root, response.url, min_items=1, site_lists=self.lists.repeated())
+                   if kind == "listing" else None)
+        if listing is not None and role == "start" and discovery.teaser_count(listing) * 2 < len(listing.urls):
+            listing = None  # a home page's bare link lists are as likely sidebars as news
         for url in candidates:
+            from_listing = listing is not None and url in listing.urls
+            self.note_link(url, {"link_text": labels.get(url, ""), "from_listing": from_listing,
+                                 "shared_shape": from_listing and discovery.shares_shape(url, listing.urls),
+                                 "lists": [frozenset(listing.urls)] if from_listing else []})
+            if from_listing and url in self.undecided and self.requested < max_pages:
+                self.undecided.discard(url)  # read before this listing named it: read it again, once
+                self.crawler.stats.inc_value("cchc/reread")
+                yield self._request(url, self.parse_generic, role="article", priority=1, again=True,
+                                    meta={"depth_g": depth + 1})
             if url in self.seen_articles or url in self.listing_pages:
                 continue
             self.seen_articles.add(url)

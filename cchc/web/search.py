@@ -1,0 +1,208 @@
+"""One search over articles and officials (`/-/search?q=…`), ranked the way a journalist reads it.
+
+- A query of several words is tried first as a phrase, then as words (all of them, any order):
+  phrase hits come first, each group ranked by FTS5's bm25 (title weighted 10× the body).
+- Diacritics are optional, đ included: the query is folded (extract.normalize.fold) and matched
+  against the folded copy the store indexes beside the text.
+- Ranking stays inside FTS5 and its cost is bounded: a query with at most RANK_CAP matches is
+  ranked by `bm25()` over all of them (`ORDER BY … LIMIT n`); a commoner one (a word in most
+  articles) would make bm25 count its documents over the whole index, so it shows its RANK_CAP
+  most recently archived matches instead, those with the words in the title first (FTS5 walks its
+  doclist from the newest rowid and stops), and the page says so. Only the rows shown are read
+  from `articles`; counts stop at COUNT_CAP.
+- Each article comes with an FTS5 `snippet()` of its body, the query's words highlighted
+  (escaped first, then our own <mark>)."""
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from markupsafe import Markup, escape
+
+from cchc.web import common
+from cchc.web.markup import HIT_CLOSE, HIT_OPEN
+from extract.document import fold_aligned
+from extract.normalize import fold
+
+ARTICLE_LIMIT = 20
+PEOPLE_LIMIT = 20
+COUNT_CAP = 1000
+RANK_CAP = 500
+SNIPPET_TOKENS = 28
+BM25_WEIGHTS = "10.0, 1.0, 1.0"  # title, text, search_text (folded title + text)
+_TOKEN = re.compile(r"\w+")
+
+
+def query_words(q: str | None) -> list[str]:
+    """The folded words of a query (punctuation and FTS syntax dropped)."""
+    return _TOKEN.findall(fold(q or ""))
+
+
+def fts_phrase(q: str | None) -> str:
+    """FTS5 query for `q` as one phrase (folded); '""' (matches nothing) when `q` has no word."""
+    return '"' + " ".join(query_words(q)) + '"'
+
+
+def fts_words(q: str | None) -> str:
+    """FTS5 query for every word of `q`, in any order (folded)."""
+    words = query_words(q)
+    return " ".join(f'"{w}"' for w in words) if words else '""'
+
+
+def _count(conn: sqlite3.Connection, table: str, match: str) -> tuple[int, bool]:
+    n = conn.execute(f"SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?)",
+                     [match, COUNT_CAP + 1]).fetchone()[0]
+    return min(n, COUNT_CAP), n > COUNT_CAP
+
+
+def _contains(fragment: str, words: list[str]) -> bool:
+    folded = fold_aligned(fragment)
+    return any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", folded) for w in words)
+
+
+def _window(conn: sqlite3.Connection, article_id: int, words: list[str], width: int = 110) -> str | None:
+    """A fragment of the article's text around the query (as a phrase, else its first word), when
+    FTS5's snippet of the text column could not show it (a match through đ→d folding)."""
+    row = conn.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+    text = (row[0] if row else "") or ""
+    folded = fold_aligned(text)
+    for needle in (" ".join(words), *words):
+        m = re.search(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", folded)
+        if m:
+            start, end = max(0, m.start() - width), min(len(text), m.end() + width)
+            return ("… " if start else "") + " ".join(text[start:end].split()) + (" …" if end < len(text) else "")
+    return None
+
+
+def highlight(fragment: str, words: list[str]) -> Markup:
+    """`fragment` escaped, the query (as a phrase where it occurs, else each word) in <mark>.
+
+    Matching ignores diacritics and case (the aligned fold keeps offsets), so "do quy tien" marks
+    "Đỗ Quý Tiến" in the text as written."""
+    folded = fold_aligned(fragment)
+    spans: list[tuple[int, int]] = []
+    phrase = " ".join(words)
+    patterns = [phrase] if phrase and phrase in folded else words
+    for word in patterns:
+        for m in re.finditer(r"(?<!\w)" + re.escape(word) + r"(?!\w)", folded):
+            spans.append(m.span())
+    spans.sort()
+    out, cursor = [], 0
+    for start, end in spans:
+        if start < cursor:
+            continue
+        out.append(escape(fragment[cursor:start]))
+        out.append(Markup('<mark class="cchc-hit">{}</mark>').format(fragment[start:end]))
+        cursor = end
+    out.append(escape(fragment[cursor:]))
+    return Markup("").join(out)
+
+
+def search_articles(conn: sqlite3.Connection, q: str, limit: int = ARTICLE_LIMIT) -> dict:
+    """Ranked article hits: {rows, count, count_capped, phrase_count}."""
+    words = query_words(q)
+    if not words:
+        return {"rows": [], "count": 0, "count_capped": False, "phrase_count": 0, "bounded": False,
+                "rank_cap": RANK_CAP}
+    tiers = [("phrase", fts_phrase(q))]
+    if len(words) > 1:
+        tiers.append(("words", fts_words(q)))
+    hits: list[dict] = []
+    seen: set[int] = set()
+    bounded = False
+    counts = []
+    for tier, match in tiers:
+        if len(hits) >= limit and counts:
+            counts.append(_count(conn, "articles_fts", match))
+            continue
+        # one pass over the newest matches gives the count (capped) and the floor of what is ranked
+        newest = [r[0] for r in conn.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+            [match, COUNT_CAP + 1])]
+        counts.append((min(len(newest), COUNT_CAP), len(newest) > COUNT_CAP))
+        if len(newest) > RANK_CAP:
+            # too common to rank by bm25: FTS5's bm25 counts the documents of every phrase over the
+            # whole index on its first call. The newest RANK_CAP matches instead, title hits first.
+            bounded = True
+            window = newest[:RANK_CAP]
+            floor = window[-1]
+            in_title = {r[0] for r in conn.execute(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ?",
+                ["{title} : " + match, floor])}
+            ordered = sorted(window, key=lambda rowid: (rowid not in in_title, -rowid))
+            found = [{"id": rowid} for rowid in ordered[:limit + len(seen)]]
+        else:
+            found = common.rows(conn, f"""
+                SELECT rowid AS id, bm25(articles_fts, {BM25_WEIGHTS}) AS score
+                FROM articles_fts WHERE articles_fts MATCH ? ORDER BY score LIMIT ?""",
+                                [match, limit + len(seen)])
+        for h in found:
+            if h["id"] not in seen and len(hits) < limit:
+                seen.add(h["id"])
+                hits.append({**h, "tier": tier})
+    details, snippets = {}, {}
+    if hits:
+        marks = ",".join("?" * len(hits))
+        for tier, match in tiers:  # snippets for the rows shown only
+            for row_id, snip in conn.execute(f"""
+                    SELECT rowid, snippet(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', ' … ', {SNIPPET_TOKENS})
+                    FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({marks})""",
+                                             [match, *[h["id"] for h in hits]]):
+                snippets.setdefault(row_id, snip)
+        for row in common.rows(conn, f"""
+                SELECT id, title, province, province_now, published_date, event_type, relevant, url
+                FROM articles WHERE id IN ({marks})""", [h["id"] for h in hits]):
+            details[row["id"]] = row
+    out = []
+    for h in hits:
+        row = details.get(h["id"])
+        if row is None:
+            continue
+        plain = (snippets.get(h["id"]) or "").replace(HIT_OPEN, "").replace(HIT_CLOSE, "")
+        if not _contains(plain, words):  # the match is only in the folded copy (đ): window it here
+            plain = _window(conn, row["id"], words) or plain
+        out.append({**row, "article_id": row["id"], "tier": h["tier"], "href": common.article_path(row["id"]),
+                    "title_html": highlight(row["title"] or "", words),
+                    "snippet_html": highlight(plain, words),
+                    "province_href": common.province_path(row["province"])})
+    count, capped = counts[-1]
+    phrase_count = counts[0][0]
+    return {"rows": out, "count": count, "count_capped": capped, "phrase_count": phrase_count,
+            "bounded": bounded, "rank_cap": RANK_CAP}
+
+
+def search_people(conn: sqlite3.Connection, q: str, limit: int = PEOPLE_LIMIT) -> dict:
+    """Ranked officials: phrase hits first; each with appearances, articles, provinces, dates."""
+    words = query_words(q)
+    if not words:
+        return {"rows": [], "count": 0, "count_capped": False}
+    tiers = [fts_phrase(q)] + ([fts_words(q)] if len(words) > 1 else [])
+    ids: list[int] = []
+    for match in tiers:
+        for (person_id,) in conn.execute(
+                "SELECT rowid FROM people_fts WHERE people_fts MATCH ? ORDER BY rank LIMIT ?",
+                [match, limit]).fetchall():
+            if person_id not in ids and len(ids) < limit:
+                ids.append(person_id)
+    rows = []
+    for person_id in ids:
+        row = common.one(conn, """
+            SELECT p.id AS person_id, p.name, p.scope, count(ap.id) AS appearances,
+                   count(DISTINCT ap.article_id) AS articles,
+                   group_concat(DISTINCT a.province) AS provinces,
+                   min(coalesce(a.event_start, a.published_date)) AS first_seen,
+                   max(coalesce(a.event_start, a.published_date)) AS last_seen
+            FROM people p LEFT JOIN appearances ap ON ap.person_id = p.id
+            LEFT JOIN articles a ON a.id = ap.article_id WHERE p.id = ? GROUP BY p.id""", [person_id])
+        if row:
+            row["href"] = common.person_path(person_id)
+            row["name_html"] = highlight(row["name"], words)
+            rows.append(row)
+    count, capped = _count(conn, "people_fts", tiers[-1])
+    return {"rows": rows, "count": count, "count_capped": capped}
+
+
+def search_context(conn: sqlite3.Connection, q: str) -> dict:
+    """The search page: officials and articles for one query, with counts."""
+    return {"q": q, "words": query_words(q), "people": search_people(conn, q),
+            "articles": search_articles(conn, q)}
