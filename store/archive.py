@@ -303,6 +303,19 @@ class Archive:
             return zlib.decompress(body)
         return _decode_content(body, encoding) if encoding in ("gzip", "deflate") else body
 
+    def latest_validators(self, url: str) -> tuple[int, str | None, str | None] | None:
+        """(page id, ETag, Last-Modified) of the latest successful version of `url`, or None."""
+        row = self.db.execute("SELECT id, headers FROM pages WHERE url = ? AND status = 200 ORDER BY id DESC LIMIT 1",
+                              [url]).fetchone()
+        if row is None:
+            return None
+        headers = json.loads(row[1] or "{}")
+        return row[0], _header(headers, "etag"), _header(headers, "last-modified")
+
+    def has_article_from(self, page_id: int) -> bool:
+        """Is an article stored from this very page version?"""
+        return self.db.execute("SELECT 1 FROM articles WHERE page_id = ? LIMIT 1", [page_id]).fetchone() is not None
+
     def page_wire(self, page_id: int) -> tuple[int, dict[str, list[str]], bytes]:
         """(status, headers, body) of a stored response as received: the body still Content-Encoded
         when it came so (what a WARC response record holds)."""
@@ -380,7 +393,7 @@ class Archive:
             former_people: list[int] = []
             if old:
                 article_id = old[0]
-                former_people = self._delete_facts(article_id)
+                former_people = self._people_of(article_id)
                 self.db["articles"].update(article_id, row)
             else:
                 article_id = self.db["articles"].insert(row).last_pk
@@ -388,13 +401,11 @@ class Archive:
             self._drop_orphan_people(former_people)
         return article_id
 
-    def _delete_facts(self, article_id: int) -> list[int]:
-        """Delete an article's facts; return the ids of the people it mentioned."""
-        people = [r[0] for r in self.db.execute(
+    def _people_of(self, article_id: int) -> list[int]:
+        """The ids of the people an article mentioned (its facts are then replaced by
+        `_insert_facts`, which keeps the id of every fact that is still there)."""
+        return [r[0] for r in self.db.execute(
             "SELECT DISTINCT person_id FROM appearances WHERE article_id = ?", [article_id])]
-        for table in ("appearances", "rankings", "documents"):
-            self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
-        return people
 
     def _drop_orphan_people(self, candidates: list[int]) -> None:
         """Delete those of `candidates` who no longer appear in any article (a re-extraction may
@@ -403,32 +414,55 @@ class Archive:
             self.db.execute("DELETE FROM people WHERE id = ? AND NOT EXISTS "
                             "(SELECT 1 FROM appearances WHERE person_id = ?)", [person_id, person_id])
 
+    # Columns that identify a fact within its article: a re-extraction that finds the same fact keeps
+    # its row id (publishing links to appearance, ranking and document ids), a new fact gets a new id,
+    # a vanished one is deleted.
+    _FACT_KEYS = {
+        "appearances": ("person_id", "name_as_written", "span_start", "span_end"),
+        "rankings": ("index_name", "year", "subject", "rank", "total", "change"),
+        "documents": ("number", "date"),
+    }
+
+    def _sync_facts(self, table: str, article_id: int, rows: list[dict]) -> None:
+        keys = self._FACT_KEYS[table]
+        existing: dict[tuple, list[int]] = {}
+        for row in self.db.execute(f"SELECT id, {', '.join(keys)} FROM {table} WHERE article_id = ? ORDER BY id",
+                                   [article_id]):
+            existing.setdefault(tuple(row[1:]), []).append(row[0])
+        for row in rows:
+            key = tuple(row.get(k) for k in keys)
+            ids = existing.get(key)
+            if ids:
+                self.db[table].update(ids.pop(0), row)
+            else:
+                self.db[table].insert({"article_id": article_id, **row})
+        stale = [i for ids in existing.values() for i in ids]
+        if stale:
+            self.db.execute(f"DELETE FROM {table} WHERE id IN ({', '.join('?' * len(stale))})", stale)
+
     def _insert_facts(self, article_id: int, record: dict) -> None:
         province = record.get("province")
+        appearances = []
         for official in record.get("officials") or []:
             person_id = self._person_id(official["name"], person_scope(official.get("title"), province))
             mentions = official.get("mentions") or [official]
             for mention in mentions:
-                self.db["appearances"].insert({
-                    "person_id": person_id, "article_id": article_id,
+                appearances.append({
+                    "person_id": person_id,
                     "name_as_written": mention.get("name_as_written") or official["name"],
                     "title": mention.get("title") or official.get("title"),
                     "honorific": mention.get("honorific") or official.get("honorific"),
                     "evidence": mention.get("evidence") or official.get("evidence"),
                     "span_start": mention.get("start"), "span_end": mention.get("end"),
                 })
-        for ranking in record.get("rankings") or []:
-            self.db["rankings"].insert({
-                "article_id": article_id, "index_name": ranking.get("index"), "year": ranking.get("year"),
-                "rank": ranking.get("rank"), "total": ranking.get("total"), "change": ranking.get("change"),
-                "subject": ranking.get("subject"), "score": ranking.get("score"),
-                "evidence": ranking.get("evidence"),
-            })
-        for document in record.get("documents") or []:
-            self.db["documents"].insert({
-                "article_id": article_id, "number": document.get("number"), "kind": document.get("kind"),
-                "date": document.get("date"), "evidence": document.get("evidence"),
-            })
+        self._sync_facts("appearances", article_id, appearances)
+        self._sync_facts("rankings", article_id, [{
+            "index_name": r.get("index"), "year": r.get("year"), "rank": r.get("rank"), "total": r.get("total"),
+            "change": r.get("change"), "subject": r.get("subject"), "score": r.get("score"),
+            "evidence": r.get("evidence")} for r in record.get("rankings") or []])
+        self._sync_facts("documents", article_id, [{
+            "number": d.get("number"), "kind": d.get("kind"), "date": d.get("date"), "evidence": d.get("evidence")}
+            for d in record.get("documents") or []])
 
     def _person_id(self, name: str, scope: str) -> int:
         key = f"{person_key(name)}|{scope}"
