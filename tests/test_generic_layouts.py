@@ -14,12 +14,13 @@ import pytest
 from conftest import db_rows
 from crawler import discovery
 from extract import extract_html
-from fixture_portals import FixturePortals
+from fixture_portals import FAST, FixturePortals  # noqa: F401 (FAST, load, serve: imported by other suites)
 
 PORTALS = FixturePortals("generic_layouts")
 SITES = ["bespoke_php", "dnn", "websphere", "hue"]
 load = PORTALS.load
 page_body = PORTALS.page_body
+serve = PORTALS.serve
 
 
 @pytest.fixture(scope="module")
