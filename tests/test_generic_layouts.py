@@ -7,87 +7,27 @@ extractor; the archive must hold exactly the true articles, with the right title
 and bodies free of chrome (counters, calendar, font bar, related lists, comment form, footer)."""
 from __future__ import annotations
 
-import contextlib
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from conftest import db_rows
 from crawler import discovery
-from crawler.run import crawl
 from extract import extract_html
+from fixture_portals import FAST, FixturePortals  # noqa: F401 (FAST, load, serve: imported by other suites)
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "generic_layouts"
+PORTALS = FixturePortals("generic_layouts")
 SITES = ["bespoke_php", "dnn", "websphere", "hue"]
-FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
-        "CCHC_CRAWL_DELAY_MAX": 0.01, "RETRY_TIMES": 0}
-
-
-def load(site: str) -> tuple[dict, dict]:
-    """(routes, truth) of a fixture site."""
-    d = FIXTURES / site
-    return (json.loads((d / "routes.json").read_text(encoding="utf-8")),
-            json.loads((d / "truth.json").read_text(encoding="utf-8")))
-
-
-def page_body(site: str, path: str) -> bytes:
-    routes, _ = load(site)
-    return (FIXTURES / site / routes["routes"][path]["file"]).read_bytes()
-
-
-@contextlib.contextmanager
-def serve(site: str) -> Iterator[tuple[str, list[tuple[str, str]]]]:
-    """Serve a fixture site on a free 127.0.0.1 port; yields (base URL, [(host header, path)])."""
-    routes, _ = load(site)
-    table = routes["routes"]
-    hits: list[tuple[str, str]] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def _answer(self) -> None:
-            hits.append((self.headers.get("Host", ""), self.path))
-            entry = table.get(self.path)
-            if entry is None:
-                status, body = 404, b"<html><body><h1>404</h1><p>Not found</p></body></html>"
-            else:
-                status, body = entry.get("status", 200), (FIXTURES / site / entry["file"]).read_bytes()
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def do_GET(self) -> None:  # noqa: N802
-            self._answer()
-
-        def do_POST(self) -> None:  # noqa: N802
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self._answer()
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    finally:
-        server.shutdown()
-        server.server_close()
+load = PORTALS.load
+page_body = PORTALS.page_body
+serve = PORTALS.serve
 
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory) -> dict[str, tuple[str, Path, dict, list]]:
     """Crawl all four sites at once (one child process); site -> (base, db, report, hits)."""
     db = tmp_path_factory.mktemp("generic_layouts") / "archive.db"
-    with contextlib.ExitStack() as stack:
-        served = {site: stack.enter_context(serve(site)) for site in SITES}
-        starts = {site: base + load(site)[0]["start"] for site, (base, _) in served.items()}
-        report = crawl(db, start_urls=starts, settings=FAST, log_file=db.with_suffix(".log"), timeout=120)
+    served, report = PORTALS.crawl(SITES, db, timeout=120)
     return {site: (served[site][0], db, report, served[site][1]) for site in SITES}
 
 

@@ -13,27 +13,18 @@ are marked xfail (not strict) with the blind score in the reason, so the suite s
 crawler is fixed; a check that starts passing shows as XPASS."""
 from __future__ import annotations
 
-import contextlib
 import html
-import json
 import re
-import threading
 import unicodedata
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Iterator
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 import pytest
 
-from conftest import db_rows
-from crawler.run import crawl
+from fixture_portals import FLOOR, FixturePortals, marked, same_text, url_key
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "generic_layouts3"
+PORTALS = FixturePortals("generic_layouts3", key=url_key, same_author=same_text)
+FIXTURES = PORTALS.root
 SITES = ["nukeviet", "drupal", "dnn", "php", "joomla"]
-FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
-        "CCHC_CRAWL_DELAY_MAX": 0.01, "RETRY_TIMES": 0}
-FLOOR = 0.95
+load = PORTALS.load
 
 # Blind scores measured with the rules of commit f7789f6 (main before crawl7's and page's issue-7 work), per check and site.
 XFAIL: dict[tuple[str, str], str] = {
@@ -50,126 +41,15 @@ XFAIL: dict[tuple[str, str], str] = {
 }
 
 
-def url_key(url: str) -> str:
-    """A URL (or path) with its query parameters sorted and percent-escapes decoded, for comparison."""
-    parts = urlsplit(url)
-    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
-    return f"{unquote(parts.path)}?{unquote(query)}" if query else unquote(parts.path)
-
-
-def load(site: str) -> tuple[dict, dict]:
-    """(routes, truth) of a fixture site."""
-    d = FIXTURES / site
-    return (json.loads((d / "routes.json").read_text(encoding="utf-8")),
-            json.loads((d / "truth.json").read_text(encoding="utf-8")))
-
-
-@contextlib.contextmanager
-def serve(site: str) -> Iterator[tuple[str, list[str]]]:
-    """Serve a fixture site on a free 127.0.0.1 port; yields (base URL, requested paths)."""
-    table = {url_key(path): entry for path, entry in load(site)[0]["routes"].items()}
-    hits: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def _answer(self) -> None:
-            hits.append(self.path)
-            entry = table.get(url_key(self.path))
-            if entry is None:
-                status, body = 404, b"<html><body><h1>404</h1><p>Not found</p></body></html>"
-            else:
-                status, body = entry.get("status", 200), (FIXTURES / site / entry["file"]).read_bytes()
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def do_GET(self) -> None:  # noqa: N802
-            self._answer()
-
-        def do_POST(self) -> None:  # noqa: N802
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self._answer()
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def same_text(a: str | None, b: str | None) -> bool:
-    """Equal after NFC and whitespace collapsing (None equals only None)."""
-    if a is None or b is None:
-        return a is b
-    norm = lambda s: " ".join(unicodedata.normalize("NFC", s).split())  # noqa: E731
-    return norm(a) == norm(b)
-
-
-def score(base: str, db: Path, site: str) -> dict:
-    """Recall, precision, titles right and dates right of one crawled site against its truth."""
-    _, truth = load(site)
-    want = {url_key(a["url"]): a for a in truth["articles"]}
-    got = {url_key(r[0][len(base):]): r[1:] for r in db_rows(db, "SELECT url, title, published_date, author, text FROM articles "
-                                         "WHERE site = ?", [site])}
-    found = [u for u in want if u in got]
-    titles = sum(same_text(got[u][0], want[u]["title"]) for u in found)
-    dates = sum(got[u][1] == want[u]["published_date"] for u in found)
-    return {"articles": len(want), "stored": len(got), "found": len(found),
-            "recall": len(found) / len(want), "precision": len(found) / len(got) if got else 0.0,
-            "titles_right": titles, "dates_right": dates,
-            "missed": sorted(set(want) - set(got)), "extra": sorted(set(got) - set(want)),
-            "wrong_titles": [(got[u][0], want[u]["title"]) for u in found if not same_text(got[u][0], want[u]["title"])],
-            "wrong_dates": [(got[u][1], want[u]["published_date"]) for u in found if got[u][1] != want[u]["published_date"]],
-            "authors_right": sum(same_text(got[u][2], want[u]["author"]) for u in found),
-            "wrong_authors": [(got[u][2], want[u]["author"]) for u in found if not same_text(got[u][2], want[u]["author"])],
-            "body_faults": [(u, fault) for u in found for fault in body_faults(got[u][3] or "", want[u], truth["chrome"])]}
-
-
-def body_faults(text: str, truth: dict, chrome: list[str]) -> list[str]:
-    """What is wrong with a stored body: the lead or the caption naming an official lost, chrome kept."""
-    faults = []
-    if " ".join(truth["lead"][:60].split()) not in " ".join(text.split()):
-        faults.append("lead lost")
-    if " ".join(truth["caption"].split()) not in " ".join(text.split()):
-        faults.append("caption lost")
-    faults += [f"chrome: {c}" for c in chrome if c in text]
-    return faults
-
-
 @pytest.fixture(scope="module")
 def scores(tmp_path_factory) -> dict[str, dict]:
     """Crawl the five sites at once (one child process) and score each; site -> scores."""
     db = tmp_path_factory.mktemp("generic_layouts3") / "archive.db"
-    with contextlib.ExitStack() as stack:
-        served = {site: stack.enter_context(serve(site)) for site in SITES}
-        starts = {site: base + load(site)[0]["start"] for site, (base, _) in served.items()}
-        report = crawl(db, start_urls=starts, settings=FAST, log_file=db.with_suffix(".log"), timeout=300)
-    out = {}
-    for site in SITES:
-        out[site] = score(served[site][0], db, site)
-        out[site]["report"] = report["sites"].get(site, {})
-        s = out[site]
-        print(f"\n{site:9} recall {s['recall']:.2f} precision {s['precision']:.2f} ({s['found']}/{s['articles']} "
-              f"found, {s['stored']} stored) titles {s['titles_right']}/{s['found']} dates {s['dates_right']}/{s['found']} "
-              f"authors {s['authors_right']}/{s['found']} clean bodies {s['found'] - len({u for u, _ in s['body_faults']})}/{s['found']}")
-    return out
-
-
-def marked(check: str) -> list:
-    """The sites as parameters, xfail where the current rules are known to fail `check`."""
-    return [pytest.param(site, marks=pytest.mark.xfail(strict=False, reason=XFAIL[(check, site)]))
-            if (check, site) in XFAIL else site for site in SITES]
+    return PORTALS.crawl_and_score(SITES, db, timeout=300, width=9)
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("site", marked("articles"))
+@pytest.mark.parametrize("site", marked("articles", SITES, XFAIL))
 def test_generic3_stores_exactly_the_articles(scores, site):
     s = scores[site]
     assert s["report"].get("status") == "ok", s["report"]
@@ -178,7 +58,7 @@ def test_generic3_stores_exactly_the_articles(scores, site):
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("site", marked("titles"))
+@pytest.mark.parametrize("site", marked("titles", SITES, XFAIL))
 def test_generic3_titles_right(scores, site):
     s = scores[site]
     assert s["found"] > 0, "no true article stored"
@@ -186,7 +66,7 @@ def test_generic3_titles_right(scores, site):
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("site", marked("dates"))
+@pytest.mark.parametrize("site", marked("dates", SITES, XFAIL))
 def test_generic3_dates_right(scores, site):
     s = scores[site]
     assert s["found"] > 0, "no true article stored"
@@ -194,7 +74,7 @@ def test_generic3_dates_right(scores, site):
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("site", marked("authors"))
+@pytest.mark.parametrize("site", marked("authors", SITES, XFAIL))
 def test_generic3_authors_right(scores, site):
     s = scores[site]
     assert s["found"] > 0, "no true article stored"
@@ -202,7 +82,7 @@ def test_generic3_authors_right(scores, site):
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("site", marked("bodies"))
+@pytest.mark.parametrize("site", marked("bodies", SITES, XFAIL))
 def test_generic3_bodies_keep_lead_and_caption_and_drop_chrome(scores, site):
     s = scores[site]
     assert s["found"] > 0, "no true article stored"
