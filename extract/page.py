@@ -305,6 +305,8 @@ class _Tokens:
 
     def __init__(self, root, source: str):
         self.source = source
+        self.root = root
+        self.class_id_values: str | None = None
         search = _TITLE_CLASS.search
         candidates = list(root.iter("h1", "h2", "h3"))
         for el in root.iter("div", "p", "span", "td", "strong", "a"):
@@ -321,7 +323,12 @@ class _Tokens:
     def may_match(self, selector: str) -> bool:
         """False when no element of the page can match `selector`."""
         source = self.source
-        return any(all(name in source for name in (*ids, *classes, *attrs))
+        values = self.class_id_values
+        if values is None:
+            # the page's class and id values on one line, collected by libxml2: a tenth of the
+            # page's source to scan for a selector's class and id names
+            values = self.class_id_values = " ".join(self.root.xpath("//@class|//@id", smart_strings=False))
+        return any(all(name in values for name in (*ids, *classes)) and all(name in source for name in attrs)
                    for ids, classes, attrs in _selector_needs(selector))
 
 
