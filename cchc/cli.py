@@ -141,7 +141,8 @@ def _check_port_option(port: int, serve_after: bool = True) -> None:
 @click.option("--start-url", "start_urls", multiple=True, help="Crawl an unknown site generically from this URL.")
 @click.option("--base-url", help="Point the (single) --site at another address, e.g. a local mirror.")
 @click.option("--incremental", is_flag=True, help="Skip article URLs already preserved in the archive.")
-@click.option("--jobdir", type=click.Path(file_okay=False), help="Scrapy JOBDIR: resume an interrupted crawl.")
+@click.option("--jobdir", type=click.Path(file_okay=False),
+              help="Name a resumable job: its frontier is kept in the archive; run again to resume after a kill.")
 def crawl(db_path: str, sites: tuple[str, ...], all_sites: bool, start_urls: tuple[str, ...],
           base_url: str | None, incremental: bool, jobdir: str | None) -> None:
     """Crawl real sites by config, or any site generically; preserve and extract every page.
@@ -171,8 +172,10 @@ def crawl(db_path: str, sites: tuple[str, ...], all_sites: bool, start_urls: tup
     _open_archive(db_path, create=True).close()
     stats = run_crawl(db_path, sites=configs, start_urls=list(start_urls), incremental=incremental, jobdir=jobdir)
     for name, site_stats in sorted((stats.get("sites") or {}).items()):
+        resumed = f", resumed {site_stats['resumed']} queued requests" if site_stats.get("resumed") else ""
         click.echo(f"{name}: {site_stats.get('status')}, {site_stats.get('pages', 0)} pages, "
-                   f"{site_stats.get('articles', 0)} articles, {site_stats.get('errors', 0)} errors")
+                   f"{site_stats.get('articles', 0)} articles, {site_stats.get('errors', 0)} errors, "
+                   f"{site_stats.get('fetch_failures', 0)} failed fetches (table fetch_log){resumed}")
         for line in health_lines(site_stats):
             click.echo(line)
     click.echo(f"Archive: {db_path}")
@@ -216,18 +219,31 @@ def extract_file(path: str, url: str | None, site_name: str | None) -> None:
 
 @cli.command()
 @db_option
-def reextract(db_path: str) -> None:
-    """Rebuild every article and fact from the preserved pages, offline.
+@click.option("--workers", type=click.IntRange(1, 256), help="Extraction processes (default: every core).")
+@click.option("--resume", is_flag=True, help="Skip articles already extracted by the current extractor code.")
+def reextract(db_path: str, workers: int | None, resume: bool) -> None:
+    """Rebuild every article and fact from the preserved pages, offline, on every core.
 
     \b
     Example:
         cchc reextract --db archive.db
+        cchc reextract --db archive.db --resume     # after an interrupted run
     """
     from cchc.reextract import reextract_all
 
     archive = _open_archive(db_path)
-    done, failed = reextract_all(archive)
-    archive.close()
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="Re-extracting", file=sys.stderr, show_pos=True)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    done, failed = reextract_all(archive, workers=workers, everything=not resume, progress=progress)
+    if bar is not None:
+        bar.__exit__(None, None, None)
     click.echo(f"Re-extracted {done} articles from preserved pages ({failed} failed).")
     if failed:
         sys.exit(1)

@@ -8,8 +8,9 @@ from store import Archive
 log = logging.getLogger(__name__)
 
 
-def site_config(name: str | None) -> dict | None:
-    """The config dict of a configured site, or None for a generically crawled one."""
+def site_config(name: str | None, archive: Archive | None = None) -> dict | None:
+    """The config dict of a configured site; else what the archive's `sites` table recorded when
+    it was crawled (province, base URL), so a re-extraction sees what the crawl saw; else None."""
     if not name:
         return None
     from crawler.sites import UnknownSiteError, load_site
@@ -17,26 +18,26 @@ def site_config(name: str | None) -> dict | None:
     try:
         return load_site(name).as_dict()
     except UnknownSiteError:
-        return None
+        pass
+    if archive is not None:
+        row = archive.db.execute("SELECT name, province, site_name, base_url, cms FROM sites WHERE name = ?",
+                                 [name]).fetchone()
+        if row is not None:
+            return dict(zip(("name", "province", "site_name", "base_url", "cms"), row))
+    return None
 
 
-def reextract_all(archive: Archive) -> tuple[int, int]:
-    """Re-run extraction on the latest preserved version of every article page.
+def reextract_all(archive: Archive, workers: int | None = None, everything: bool = True,
+                  progress=None) -> tuple[int, int]:
+    """Re-run extraction on the latest preserved version of every article page, on every core
+    (store.reextract): decoded as the crawl decoded it, aliases of stored articles skipped.
     Returns (articles rebuilt, pages that failed)."""
-    import extract
+    from store.reextract import reextract
 
-    configs: dict[str | None, dict | None] = {}
-    done = failed = 0
-    for page in archive.iter_pages(kind="article"):
-        if page["site"] not in configs:
-            configs[page["site"]] = site_config(page["site"])
-        try:
-            record = extract.extract_html(archive.page_body(page["id"]), url=page["final_url"] or page["url"],
-                                          site=configs[page["site"]])
-            archive.save_article(record, page_id=page["id"], site=page["site"],
-                                 extractor_version=extract.__version__)
-            done += 1
-        except Exception:  # one bad page must not stop the rebuild; it stays preserved
-            log.exception("re-extraction failed for %s", page["url"])
-            failed += 1
-    return done, failed
+    path = archive.path
+    configs = {name: site_config(name, archive) for (name,) in archive.db.execute("SELECT DISTINCT site FROM pages")}
+    archive.close()  # the engine opens its own connections (one writer, one reader per worker)
+    result = reextract(path, site_config=configs.get, workers=workers, everything=everything, progress=progress)
+    for error in result.errors:
+        log.error("re-extraction failed for %s", error)
+    return result.done, result.failed

@@ -1,9 +1,10 @@
 """SQL views that make the archive read naturally in Datasette (events, people, rankings …).
 
-`create_views(db)` is called by `Archive.ensure_schema` every time an archive is opened. It is
-idempotent: a view is dropped and recreated only when its SQL changed, and the `provinces` table
-(the 2025 merger mapping from `cchc/data/provinces_2025.csv`) is reloaded only when the mapping file
-changed, so opening an archive normally writes nothing.
+`create_views(db)` runs whenever `cchc` opens an archive (registered with the store through
+`store.register_schema_extension`). It is idempotent: a view is dropped and recreated only when its
+SQL changed, and the `provinces` table (the 2025 merger mapping from
+`store/data/provinces_2025.csv`) is reloaded only when the mapping file changed, so opening an
+archive normally writes nothing.
 
 Views (all read-only, derived from the tables of the store, `store/archive.py`):
 

@@ -6,7 +6,8 @@ Here both states are rows of one table, `frontier`, on the archive's own SQLite 
 
 - a request is scheduled: a `queued` row (the request serialised) — the same row is what makes
   the URL "seen";
-- its response has been preserved and its links scheduled: the row becomes `done`.
+- its response has been preserved (the page item went through the pipeline) and its links were
+  scheduled: the row becomes `done`.
 
 Rows reach the disk with the transaction that commits the next page, so the order on disk is the
 order of events: a page's links are committed no later than the page's own `done` mark. Killed at
@@ -60,6 +61,8 @@ class FrontierScheduler:
         self.heap: list[tuple[int, int, Request]] = []
         self.counter = itertools.count()
         self.resumed = 0
+        self._waiting: dict[str, int] = {}
+        self._requests: dict[str, Request] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "FrontierScheduler":
@@ -144,9 +147,42 @@ class FrontierScheduler:
         self.stats.inc_value("scheduler/dequeued")
         return heapq.heappop(self.heap)[2]
 
-    def done(self, request: Request) -> None:
-        """A request's response is preserved and its links queued: mark it (and the request it was
-        redirected or retried from) done; written with the next commit."""
+    # Scrapy processes a callback's output in parallel tasks: the callback's generator is exhausted
+    # before its item has passed the pipeline. A request is done only when both happened: its
+    # output was produced (its links are then being scheduled; request scheduling is synchronous
+    # and the page item waits on the pipeline, so the links are in before the item is through) and
+    # its page item was stored.
+    def output_done(self, request: Request, items: int) -> None:
+        """The callback of `request` has produced all its output, `items` page items among it."""
+        key = self._key(request)
+        waiting = self._waiting.pop(key, 0) + items
+        if waiting <= 0:
+            self._mark_done(request)
+        else:
+            self._waiting[key] = waiting
+            self._requests[key] = request
+
+    def item_done(self, key: str | None) -> None:
+        """A page item of the request keyed `key` (see `item_key`) has been stored."""
+        if not key:
+            return
+        waiting = self._waiting.get(key, 0) - 1
+        if waiting == 0 and key in self._requests:
+            del self._waiting[key]
+            self._mark_done(self._requests.pop(key))
+        else:
+            self._waiting[key] = waiting
+
+    def item_key(self, request: Request) -> str:
+        """The key a page item carries back to `item_done`."""
+        return self._key(request)
+
+    def _key(self, request: Request) -> str:
+        return request.meta.get("cchc_fp") or self.fingerprinter.fingerprint(request).hex()
+
+    def _mark_done(self, request: Request) -> None:
+        """Mark a request (and the one it was redirected or retried from) done; written with the
+        next commit, after the page and the links it led to."""
         if self.archive is None:
             return
         fingerprints = {self.fingerprinter.fingerprint(request).hex(), request.meta.get("cchc_fp")}

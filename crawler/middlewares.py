@@ -94,6 +94,16 @@ def origin(url: str) -> tuple[str, str, int]:
             port or {"http": 80, "https": 443}.get(parts.scheme.lower(), 0))
 
 
+def same_site(url: str, site_url: str) -> bool:
+    """Is `url` on the site of `site_url`: the same scheme, host and port — where http on port 80
+    and https on port 443 of one host count as one site (portals move to TLS and redirect)."""
+    a, b = origin(url), origin(site_url)
+    if a == b:
+        return True
+    default = {("http", 80), ("https", 443)}
+    return a[1] == b[1] and (a[0], a[2]) in default and (b[0], b[2]) in default
+
+
 def record_failure(crawler: Any, url: str, error: str, attempts: int = 1, status: int | None = None) -> None:
     """Write one failed fetch to the archive's fetch_log (and count it)."""
     from crawler.pipelines import open_archive, release_archive
@@ -125,7 +135,7 @@ class ScopeMiddleware:
         """Refuse a request outside the spider's origin."""
         spider = self.crawler.spider
         starts = getattr(spider, "start_urls_", None)
-        if not starts or origin(request.url) == origin(starts[0]):
+        if not starts or same_site(request.url, starts[0]):
             return None
         first = (request.meta.get("redirect_urls") or [request.url])[0]
         what = "redirect outside the site" if request.meta.get("redirect_urls") else "outside the site"
@@ -194,6 +204,57 @@ class FetchLogMiddleware:
                            f"HTTP {response.status}", attempts=request.meta.get("retry_times", 0) + 1,
                            status=response.status)
         return response
+
+
+class ConditionalGetMiddleware:
+    """Re-crawls ask "has it changed?": a URL already preserved is requested with If-None-Match /
+    If-Modified-Since from its stored ETag / Last-Modified. A 304 answer is replaced by the stored
+    response (flagged `cchc_not_modified`), so the spider still follows a listing's links and the
+    pipeline only records that the page was seen again. A changed page answers 200 and becomes a
+    new version; the earlier one stays."""
+
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+        self.enabled = crawler.settings.getbool("CCHC_CONDITIONAL_GET", True)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "ConditionalGetMiddleware":
+        """Build the middleware for a crawler."""
+        return cls(crawler)
+
+    def _archive(self):
+        from crawler.pipelines import current_archive
+
+        return current_archive(self.crawler.settings.get("CCHC_DB", "archive.db"))
+
+    def process_request(self, request: Request) -> None:
+        """Add the validators of the stored version, if any."""
+        if not self.enabled or request.method != "GET" or request.url.endswith("/robots.txt"):
+            return None
+        stored = self._archive().latest_validators(request.url)
+        if stored is None:
+            return None
+        page_id, etag, modified = stored
+        if etag:
+            request.headers.setdefault(b"If-None-Match", etag.encode("latin-1", "ignore"))
+        if modified:
+            request.headers.setdefault(b"If-Modified-Since", modified.encode("latin-1", "ignore"))
+        if etag or modified:
+            request.meta["cchc_stored_page"] = page_id
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """Turn a 304 into the stored response."""
+        page_id = request.meta.get("cchc_stored_page")
+        if response.status != 304 or page_id is None:
+            return response
+        archive = self._archive()
+        status, headers, _ = archive.page_wire(page_id)
+        body = archive.page_body(page_id)
+        headers = {k: v for k, v in headers.items() if k.lower() not in ("content-encoding", "content-length")}
+        self.crawler.stats.inc_value("cchc/not_modified")
+        request.meta["cchc_not_modified"] = page_id
+        return response.replace(status=status, headers=headers, body=body)
 
 
 class WireMiddleware:
@@ -283,14 +344,14 @@ class CrawlGuardMiddleware:
 
     def process_spider_output(self, response: Response, result: Any) -> Any:
         """Filter and clean one response's output (see the class docstring)."""
-        state = {"held": [], "new": 0, "article": False}
+        state = {"held": [], "new": 0, "article": False, "items": 0}
         for out in result:
             yield from self._one(response, state, out)
         yield from self._finish(response, state)
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
         """The same for asynchronous callbacks."""
-        state = {"held": [], "new": 0, "article": False}
+        state = {"held": [], "new": 0, "article": False, "items": 0}
         async for out in result:
             for kept in self._one(response, state, out):
                 yield kept
@@ -304,6 +365,12 @@ class CrawlGuardMiddleware:
             wire = response.meta.get("cchc_wire")
             if wire is not None and isinstance(out, dict) and out.get("body") is response.body:
                 out = {**out, "wire_headers": wire[0], "wire_body": wire[1]}
+            if isinstance(out, dict) and response.meta.get("cchc_not_modified") and out.get("body") is response.body:
+                out = {**out, "not_modified": response.meta["cchc_not_modified"]}
+            frontier = getattr(self.crawler, "cchc_frontier", None)
+            if frontier is not None and isinstance(out, dict) and "body" in out and response.request is not None:
+                out = {**out, "frontier_key": frontier.item_key(response.request)}
+                state["items"] += 1
             yield out
             return
         clean = without_tracking(out.url)
@@ -331,7 +398,7 @@ class CrawlGuardMiddleware:
         elif state["held"]:
             self.crawler.stats.inc_value("cchc/listings_stopped")
         if frontier is not None and response.request is not None:
-            frontier.done(response.request)  # its page is preserved and its links are queued
+            frontier.output_done(response.request, state["items"])  # done once its page is stored too
 
     def process_spider_exception(self, response: Response, exception: Exception) -> list[Any] | None:
         """Retry a failed callback on a cleaned copy of the body; else preserve the page as `other`."""

@@ -39,6 +39,12 @@ def open_archive(path: str) -> Archive:
     return entry[0]
 
 
+def current_archive(path: str) -> Archive:
+    """The Archive the pipeline has open for `path` (opened here if it is not yet)."""
+    entry = _ARCHIVES.get(path)
+    return entry[0] if entry is not None else open_archive(path)
+
+
 def release_archive(path: str) -> None:
     """Drop one reference to the Archive for `path`; close it when nobody uses it."""
     entry = _ARCHIVES.get(path)
@@ -150,7 +156,16 @@ class ArchivePipeline:
             self.archive = None
 
     async def process_item(self, item: dict) -> dict:
-        """Save the page at once; for an article page, extract in a thread and save the record."""
+        """Save the page at once; for an article page, extract in a thread and save the record.
+        Then tell a resumable crawl's frontier that the page is stored."""
+        try:
+            return await self._process_item(item)
+        finally:
+            frontier = getattr(self.crawler, "cchc_frontier", None)
+            if frontier is not None:
+                frontier.item_done(item.get("frontier_key"))
+
+    async def _process_item(self, item: dict) -> dict:
         stats = self.crawler.stats
         assert self.archive is not None
         if item["kind"] in ("article", "listing") or _declared_html(item["headers"]):
@@ -168,6 +183,9 @@ class ArchivePipeline:
         summary = {k: item[k] for k in ("url", "final_url", "status", "kind", "site")}
         summary["page_id"] = page_id
         if item["kind"] != "article" or self.extract is None:
+            return summary
+        if item.get("not_modified") and self.archive.has_article_from(page_id):
+            stats.inc_value("cchc/articles_unchanged")  # 304: the stored extraction stands
             return summary
         article_id = await self.extract_and_save(item["body"], item["final_url"], item.get("site_config"),
                                                  page_id, item["site"], url=item["url"],
@@ -266,6 +284,6 @@ def _declared_html(headers: dict | None) -> bool:
 
 
 def _same_origin(a: str, b: str) -> bool:
-    from crawler.middlewares import origin
+    from crawler.middlewares import same_site
 
-    return origin(a) == origin(b)
+    return same_site(a, b)

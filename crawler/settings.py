@@ -10,6 +10,7 @@ Project settings (read by the spider, the pipeline and the middleware):
 - CCHC_LISTING_MAX_PAGES  generic mode: at most this many pages per listing
 - CCHC_CRAWL_DELAY_MAX  a robots.txt Crawl-delay is obeyed up to this many seconds
 - CCHC_RETRY_AFTER_MAX  a Retry-After is waited for up to this many seconds before the retry
+- CCHC_CONDITIONAL_GET  re-fetch preserved URLs with If-None-Match/If-Modified-Since (304 = unchanged)
 - CCHC_PATTERN_BUDGET   at most this many unproductive pages (no article, no new article link) per
                         URL shape: calendar, date-archive and session-id traps end here
 
@@ -71,6 +72,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterMiddleware": 550,     # Scrapy's retries, honouring Retry-After
     "crawler.middlewares.FetchLogMiddleware": 540,       # sees an HTTP error only once retries gave up
     "crawler.middlewares.WireMiddleware": 595,           # the body as received, before decompression (590)
+    "crawler.middlewares.ConditionalGetMiddleware": 580,  # If-None-Match / If-Modified-Since; 304 → stored page
 }
 SPIDER_MIDDLEWARES = {"crawler.middlewares.CrawlGuardMiddleware": 950}  # closest to the spider
 
@@ -90,3 +92,4 @@ CCHC_LISTING_MAX_PAGES = 50
 CCHC_CRAWL_DELAY_MAX = 30.0
 CCHC_RETRY_AFTER_MAX = 60.0
 CCHC_PATTERN_BUDGET = 25
+CCHC_CONDITIONAL_GET = True

@@ -22,20 +22,25 @@ def extract_html(html: str | bytes, url: str | None = None, site: dict | None = 
     """The record for one saved HTML page. `site` is the site config (province, selectors);
     `context` is what the crawl knew when it reached the page ({"link_text", "site_title",
     "from_listing"}), passed to `extract.page.parse_html`."""
+    from extract.encoding import decode_page
+    from extract.guard import cap_nesting, plausible_record
     from extract.page import parse_html
     from extract.record import build_record
 
     site = site or {}
-    page = parse_html(html, url=url, selectors=site.get("selectors"), context=context)
-    return build_record(page, url=url, province=site.get("province"))
+    if isinstance(html, bytes):  # header-less bytes: BOM, <meta>, detector (extract.encoding)
+        html = decode_page(html).text
+    page = parse_html(cap_nesting(html), url=url, selectors=site.get("selectors"), context=context)
+    return plausible_record(build_record(page, url=url, province=site.get("province")))
 
 
 def extract_text(text: str, url: str | None = None, site: dict | None = None) -> dict:
     """The record for one scraped article text (title near the top, then date line and body)."""
+    from extract.guard import plausible_record
     from extract.page import parse_text
     from extract.record import build_record
 
-    return build_record(parse_text(text), url=url, province=(site or {}).get("province"))
+    return plausible_record(build_record(parse_text(text), url=url, province=(site or {}).get("province")))
 
 
 def extract_file(path: str | Path, url: str | None = None, site: dict | None = None) -> dict:

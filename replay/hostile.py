@@ -30,7 +30,7 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-HANG_SECONDS = 4.0             # a hanging URL answers nothing for this long, then closes
+HANG_SECONDS = 10.0            # a hanging URL answers nothing for this long, then closes
 BOMB_BYTES = 200 * 1024 * 1024  # what the gzip bomb inflates to
 HUGE_BYTES = 21 * 1024 * 1024   # the oversized page (above the crawler's per-page cap)
 PER_PAGE = 12                   # listing items per page

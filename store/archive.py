@@ -2,7 +2,7 @@
 
 Two layers:
 - `pages` keeps every fetched response as it was (URL, final URL, status, headers, body
-  zlib-compressed, fetch time, content hash). It is written as each response arrives and never
+  compressed with a per-site zstd dictionary (store/compress.py), fetch time, content hash). It is written as each response arrives and never
   rewritten, so a crawl killed at any moment loses nothing that was committed.
 - `articles` and the fact tables (`appearances`, `people`, `rankings`, `documents`) are derived from
   pages by `extract/`; `save_article` replaces an article's facts in one transaction, so running the
@@ -13,6 +13,7 @@ Search: `articles_fts` and `people_fts` index the text as written and a folded c
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -25,6 +26,7 @@ from typing import Any, Callable, Iterator
 import sqlite_utils
 
 from extract.normalize import fold, person_key
+from store.compress import BodyCodec
 from store.provinces import province_now
 from store.records import iter_records
 
@@ -63,6 +65,9 @@ def content_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+_UNSET = object()
+
+
 def _header(headers: dict[str, Any], name: str) -> str | None:
     for key, values in headers.items():
         if str(key).lower() == name:
@@ -96,6 +101,33 @@ def person_scope(title: str | None, province: str | None) -> str:
     return province or "?"
 
 
+def article_row(record: dict, page_id: int | None = None, site: str | None = None,
+                extractor_version: str = "") -> dict:
+    """The `articles` row of an extracted record (pure: re-extraction builds it in its workers)."""
+    url = record.get("url")
+    if not url:
+        raise ValueError("an archived article needs a URL")
+    evidence = record.get("evidence") or {}
+    learners = record.get("learners") or {}
+    published = record.get("published_date")
+    event_start = record.get("event_start")
+    return {
+        "url": url, "page_id": page_id, "site": site, "province": record.get("province"),
+        "province_now": province_now(record.get("province")), "title": record.get("title"),
+        "published_date": published, "published_year": int(published[:4]) if published else None,
+        "author": record.get("author"), "text": record.get("text") or "",
+        "relevant": int(bool(record.get("relevant"))), "event_type": record.get("event_type"),
+        "event_start": event_start, "event_end": record.get("event_end"),
+        "event_year": int((event_start or published or "")[:4]) if (event_start or published) else None,
+        "event_evidence": evidence.get("event_dates"),
+        "learners_count": learners.get("count"), "learners_qualifier": learners.get("qualifier"),
+        "learners_text": learners.get("text"), "learners_evidence": evidence.get("learners"),
+        "venues_count": record.get("venues_count"), "venues_evidence": evidence.get("venues"),
+        "search_text": fold(f"{record.get('title') or ''}\n{record.get('text') or ''}"),
+        "extracted_at": utc_now(), "extractor_version": extractor_version,
+    }
+
+
 class Archive:
     """An archive database: open (creating the schema if needed), write pages and articles, read back."""
 
@@ -109,6 +141,8 @@ class Archive:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             self.db = sqlite_utils.Database(conn)
+            self.codec = BodyCodec(conn)
+            self._batching = False
             if create:
                 self.ensure_schema()
             elif "pages" not in self.db.table_names():
@@ -195,6 +229,7 @@ class Archive:
                                       create_triggers=True)
         if "people_fts" not in db.table_names():
             db["people"].enable_fts(["name", "name_folded"], tokenize=FTS_TOKENIZE, create_triggers=True)
+        self.codec.ensure_schema()
         for extension in SCHEMA_EXTENSIONS:
             extension(db)
         db.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)
@@ -220,23 +255,29 @@ class Archive:
             self.db.execute("UPDATE pages SET last_seen_at = ?, kind = ? WHERE id = ?", [now, kind, existing])
             self.db.conn.commit()
             return existing
-        stored, encoding = zlib.compress(body, 6), "zlib"
+        stored, encoding, dictionary_id = None, None, _UNSET
         if wire_body is not None and wire_headers:
             wire_encoding = _header(wire_headers, "content-encoding")
             wire_encoding = (wire_encoding or "").strip().lower()
             if wire_encoding in ("gzip", "x-gzip", "deflate") and _decode_content(wire_body, wire_encoding) == body:
                 stored, encoding, headers = wire_body, wire_encoding.replace("x-gzip", "gzip"), wire_headers
+                dictionary_id = None
         header_map = {str(k): v if isinstance(v, list) else [v] for k, v in (headers or {}).items()}
         content_type = _header(header_map, "content-type")
-        with self.db.conn:
-            table = self.db["pages"]
-            table.insert({
-                "url": url, "final_url": final_url or url, "status": status,
-                "headers": json.dumps(header_map, ensure_ascii=False), "body": stored,
-                "body_encoding": encoding, "content_type": content_type, "content_length": len(body),
-                "content_hash": digest, "fetched_at": now, "last_seen_at": now, "site": site, "kind": kind,
-            })
-            return table.last_pk
+        if dictionary_id is _UNSET:  # not kept as received: compressed with the site's dictionary
+            stored, encoding, dictionary_id = self.codec.encode(body, site)
+        row = {
+            "url": url, "final_url": final_url or url, "status": status,
+            "headers": json.dumps(header_map, ensure_ascii=False), "body": stored,
+            "body_encoding": encoding, "dictionary_id": dictionary_id, "content_type": content_type,
+            "content_length": len(body), "content_hash": digest, "fetched_at": now, "last_seen_at": now,
+            "site": site, "kind": kind,
+        }
+        with self.db.conn:  # plain SQL: sqlite-utils' insert re-reads the table's schema on every call
+            page_id = self.db.conn.execute(
+                f"INSERT INTO pages ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())).lastrowid
+        self.codec.after_insert(site)
+        return page_id
 
     def set_page_charset(self, page_id: int, encoding: str, source: str) -> None:
         """Record which encoding a page was read in and which witness chose it (header, bom,
@@ -295,13 +336,20 @@ class Archive:
 
     def page_body(self, page_id: int) -> bytes:
         """The raw body of a stored page, decompressed."""
-        row = self.db.execute("SELECT body, body_encoding FROM pages WHERE id = ?", [page_id]).fetchone()
+        return self.codec.read(page_id)
+
+    def latest_validators(self, url: str) -> tuple[int, str | None, str | None] | None:
+        """(page id, ETag, Last-Modified) of the latest successful version of `url`, or None."""
+        row = self.db.execute("SELECT id, headers FROM pages WHERE url = ? AND status = 200 ORDER BY id DESC LIMIT 1",
+                              [url]).fetchone()
         if row is None:
-            raise KeyError(page_id)
-        body, encoding = row
-        if encoding == "zlib":
-            return zlib.decompress(body)
-        return _decode_content(body, encoding) if encoding in ("gzip", "deflate") else body
+            return None
+        headers = json.loads(row[1] or "{}")
+        return row[0], _header(headers, "etag"), _header(headers, "last-modified")
+
+    def has_article_from(self, page_id: int) -> bool:
+        """Is an article stored from this very page version?"""
+        return self.db.execute("SELECT 1 FROM articles WHERE page_id = ? LIMIT 1", [page_id]).fetchone() is not None
 
     def page_wire(self, page_id: int) -> tuple[int, dict[str, list[str]], bytes]:
         """(status, headers, body) of a stored response as received: the body still Content-Encoded
@@ -311,7 +359,7 @@ class Archive:
         if row is None:
             raise KeyError(page_id)
         status, headers, body, encoding = row
-        return status, json.loads(headers or "{}"), zlib.decompress(body) if encoding == "zlib" else body
+        return status, json.loads(headers or "{}"), self.codec.read(page_id, keep_content_encoding=True)
 
     def iter_pages(self, kind: str | None = "article") -> Iterator[dict]:
         """Stored pages (latest version of each URL), without bodies, oldest first."""
@@ -350,97 +398,125 @@ class Archive:
         self.db.conn.commit()
 
     # -- articles -------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group many `save_article` calls into one transaction (committed at the end, rolled
+        back whole on an exception): what `cchc reextract` writes with."""
+        if self._batching:
+            yield
+            return
+        self._batching = True
+        try:
+            with self.db.conn:
+                yield
+        finally:
+            self._batching = False
+
+    def _transaction(self):
+        return contextlib.nullcontext() if self._batching else self.db.conn
+
     def save_article(self, record: dict, page_id: int | None = None, site: str | None = None,
-                     extractor_version: str = "") -> int:
-        """Insert or replace one extracted article (keyed by URL) and all its facts; return its id."""
-        url = record.get("url")
-        if not url:
-            raise ValueError("an archived article needs a URL")
-        evidence = record.get("evidence") or {}
-        learners = record.get("learners") or {}
-        published = record.get("published_date")
-        event_start = record.get("event_start")
-        row = {
-            "url": url, "page_id": page_id, "site": site, "province": record.get("province"),
-            "province_now": province_now(record.get("province")), "title": record.get("title"),
-            "published_date": published, "published_year": int(published[:4]) if published else None,
-            "author": record.get("author"), "text": record.get("text") or "",
-            "relevant": int(bool(record.get("relevant"))), "event_type": record.get("event_type"),
-            "event_start": event_start, "event_end": record.get("event_end"),
-            "event_year": int((event_start or published or "")[:4]) if (event_start or published) else None,
-            "event_evidence": evidence.get("event_dates"),
-            "learners_count": learners.get("count"), "learners_qualifier": learners.get("qualifier"),
-            "learners_text": learners.get("text"), "learners_evidence": evidence.get("learners"),
-            "venues_count": record.get("venues_count"), "venues_evidence": evidence.get("venues"),
-            "search_text": fold(f"{record.get('title') or ''}\n{record.get('text') or ''}"),
-            "extracted_at": utc_now(), "extractor_version": extractor_version,
-        }
-        with self.db.conn:
-            old = self.db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
+                     extractor_version: str = "", row: dict | None = None) -> int:
+        """Insert or replace one extracted article (keyed by URL) and all its facts; return its id.
+        `row` is `article_row(...)` of the same arguments when the caller computed it already."""
+        row = row or article_row(record, page_id, site, extractor_version)
+        url = row["url"]
+        columns = list(row)
+        with self._transaction():
+            conn = self.db.conn
+            old = conn.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
             former_people: list[int] = []
             if old:
                 article_id = old[0]
-                former_people = self._delete_facts(article_id)
-                self.db["articles"].update(article_id, row)
+                former_people = self._people_of(article_id)
+                conn.execute(f"UPDATE articles SET {', '.join(f'[{c}] = ?' for c in columns)} WHERE id = ?",
+                             [row[c] for c in columns] + [article_id])
             else:
-                article_id = self.db["articles"].insert(row).last_pk
+                article_id = conn.execute(
+                    f"INSERT INTO articles ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' * len(columns))})",
+                    [row[c] for c in columns]).lastrowid
             self._insert_facts(article_id, record)
             self._drop_orphan_people(former_people)
         return article_id
 
-    def _delete_facts(self, article_id: int) -> list[int]:
-        """Delete an article's facts; return the ids of the people it mentioned."""
-        people = [r[0] for r in self.db.execute(
+    def _people_of(self, article_id: int) -> list[int]:
+        """The ids of the people an article mentioned (its facts are then replaced by
+        `_insert_facts`, which keeps the id of every fact that is still there)."""
+        return [r[0] for r in self.db.conn.execute(
             "SELECT DISTINCT person_id FROM appearances WHERE article_id = ?", [article_id])]
-        for table in ("appearances", "rankings", "documents"):
-            self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
-        return people
 
     def _drop_orphan_people(self, candidates: list[int]) -> None:
         """Delete those of `candidates` who no longer appear in any article (a re-extraction may
         drop a name); only they can have become orphans."""
         for person_id in candidates:
-            self.db.execute("DELETE FROM people WHERE id = ? AND NOT EXISTS "
-                            "(SELECT 1 FROM appearances WHERE person_id = ?)", [person_id, person_id])
+            self.db.conn.execute("DELETE FROM people WHERE id = ? AND NOT EXISTS "
+                                 "(SELECT 1 FROM appearances WHERE person_id = ?)", [person_id, person_id])
+
+    # Columns that identify a fact within its article: a re-extraction that finds the same fact keeps
+    # its row id (publishing links to appearance, ranking and document ids), a new fact gets a new id,
+    # a vanished one is deleted.
+    _FACT_KEYS = {
+        "appearances": ("person_id", "name_as_written", "span_start", "span_end"),
+        "rankings": ("index_name", "year", "subject", "rank", "total", "change"),
+        "documents": ("number", "date"),
+    }
+
+    def _sync_facts(self, table: str, article_id: int, rows: list[dict]) -> None:
+        keys = self._FACT_KEYS[table]
+        existing: dict[tuple, list[int]] = {}
+        conn = self.db.conn  # plain SQL throughout: sqlite-utils re-reads the schema on every call
+        for row in conn.execute(f"SELECT id, {', '.join(keys)} FROM {table} WHERE article_id = ? ORDER BY id",
+                                [article_id]):
+            existing.setdefault(tuple(row[1:]), []).append(row[0])
+        for row in rows:
+            key = tuple(row.get(k) for k in keys)
+            ids = existing.get(key)
+            if ids:
+                conn.execute(f"UPDATE {table} SET {', '.join(f'[{c}] = ?' for c in row)} WHERE id = ?",
+                             [*row.values(), ids.pop(0)])
+            else:
+                conn.execute(f"INSERT INTO {table} (article_id, {', '.join(f'[{c}]' for c in row)}) "
+                             f"VALUES (?{', ?' * len(row)})", [article_id, *row.values()])
+        stale = [i for ids in existing.values() for i in ids]
+        if stale:
+            conn.execute(f"DELETE FROM {table} WHERE id IN ({', '.join('?' * len(stale))})", stale)
 
     def _insert_facts(self, article_id: int, record: dict) -> None:
         province = record.get("province")
+        appearances = []
         for official in record.get("officials") or []:
             person_id = self._person_id(official["name"], person_scope(official.get("title"), province))
             mentions = official.get("mentions") or [official]
             for mention in mentions:
-                self.db["appearances"].insert({
-                    "person_id": person_id, "article_id": article_id,
+                appearances.append({
+                    "person_id": person_id,
                     "name_as_written": mention.get("name_as_written") or official["name"],
                     "title": mention.get("title") or official.get("title"),
                     "honorific": mention.get("honorific") or official.get("honorific"),
                     "evidence": mention.get("evidence") or official.get("evidence"),
                     "span_start": mention.get("start"), "span_end": mention.get("end"),
                 })
-        for ranking in record.get("rankings") or []:
-            self.db["rankings"].insert({
-                "article_id": article_id, "index_name": ranking.get("index"), "year": ranking.get("year"),
-                "rank": ranking.get("rank"), "total": ranking.get("total"), "change": ranking.get("change"),
-                "subject": ranking.get("subject"), "score": ranking.get("score"),
-                "evidence": ranking.get("evidence"),
-            })
-        for document in record.get("documents") or []:
-            self.db["documents"].insert({
-                "article_id": article_id, "number": document.get("number"), "kind": document.get("kind"),
-                "date": document.get("date"), "evidence": document.get("evidence"),
-            })
+        self._sync_facts("appearances", article_id, appearances)
+        self._sync_facts("rankings", article_id, [{
+            "index_name": r.get("index"), "year": r.get("year"), "rank": r.get("rank"), "total": r.get("total"),
+            "change": r.get("change"), "subject": r.get("subject"), "score": r.get("score"),
+            "evidence": r.get("evidence")} for r in record.get("rankings") or []])
+        self._sync_facts("documents", article_id, [{
+            "number": d.get("number"), "kind": d.get("kind"), "date": d.get("date"), "evidence": d.get("evidence")}
+            for d in record.get("documents") or []])
 
     def _person_id(self, name: str, scope: str) -> int:
         key = f"{person_key(name)}|{scope}"
-        row = self.db.execute("SELECT id FROM people WHERE key = ?", [key]).fetchone()
+        row = self.db.conn.execute("SELECT id FROM people WHERE key = ?", [key]).fetchone()
         if row:
             return row[0]
-        return self.db["people"].insert({"key": key, "name": name, "name_folded": fold(name),
-                                         "scope": scope}).last_pk
+        return self.db.conn.execute("INSERT INTO people (key, name, name_folded, scope) VALUES (?, ?, ?, ?)",
+                                    [key, name, fold(name), scope]).lastrowid
 
     def counts(self) -> dict[str, int]:
-        """Row count of every table (FTS shadow tables left out)."""
-        return {t: self.db[t].count for t in self.db.table_names() if "_fts" not in t}
+        """Row count of every table (FTS shadow tables and the re-extraction log left out)."""
+        return {t: self.db[t].count for t in self.db.table_names()
+                if "_fts" not in t and t != "reextract_runs"}  # runs are bookkeeping, not archive rows
 
     def iter_records(self, relevant_only: bool = False) -> Iterator[dict]:
         """Every archived article as a record of the shared schema (officials, rankings, documents nested)."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,6 +17,7 @@ import pytest
 from conftest import FAST_CRAWL, db_rows
 from crawler.run import crawl
 from crawler.sites import UnknownSiteError, load_site
+from store import Archive
 
 pytestmark = pytest.mark.e2e
 
@@ -90,11 +90,12 @@ def test_listing_pages_are_preserved_as_listings(first_crawl, truth, replay):
 
 def test_every_page_preserved_with_status_headers_hash(first_crawl):
     db, report = first_crawl
-    pages = db_rows(db, "SELECT url, final_url, status, headers, body, body_encoding, content_hash, "
+    pages = db_rows(db, "SELECT id, url, final_url, status, headers, content_hash, "
                      "content_type, fetched_at, site, kind FROM pages")
     assert len(pages) == report["pages"]
-    for url, final_url, status, headers, body, enc, digest, ctype, fetched_at, site, kind in pages:
-        raw = zlib.decompress(body) if enc == "zlib" else body
+    archive = Archive(db, create=False)
+    for page_id, url, final_url, status, headers, digest, ctype, fetched_at, site, kind in pages:
+        raw = archive.page_body(page_id)
         assert hashlib.sha256(raw).hexdigest() == digest
         assert status in (200, 404) and fetched_at and site in CONFIGURED
         assert kind in ("article", "listing", "other")

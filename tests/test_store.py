@@ -134,3 +134,18 @@ def test_a_name_dropped_by_reextraction_leaves_no_orphan_person(archive):
     archive.save_article(record("http://127.0.0.1/a", officials=[TIEN]))
     archive.save_article(record("http://127.0.0.1/a", officials=[]))
     assert archive.db["people"].count == 0 and archive.db["appearances"].count == 0
+
+
+def test_saving_again_keeps_the_ids_of_facts_that_are_still_there(archive):
+    first = record("https://a.example/1", officials=[TIEN])
+    first["rankings"].append({"index": "SIPAS", "year": 2019, "rank": 3, "total": 63, "change": None,
+                              "subject": "Vĩnh Phúc", "evidence": "SIPAS xếp thứ 3"})
+    article_id = archive.save_article(first)
+    ids = {t: [r[0] for r in archive.db.execute(f"SELECT id FROM {t} ORDER BY id")]
+           for t in ("appearances", "rankings", "documents")}
+    archive.save_article(first)  # a re-extraction that finds the same facts
+    assert ids == {t: [r[0] for r in archive.db.execute(f"SELECT id FROM {t} ORDER BY id")] for t in ids}
+    changed = {**first, "rankings": first["rankings"][:1]}  # the SIPAS ranking is no longer found
+    assert archive.save_article(changed) == article_id
+    assert [r[0] for r in archive.db.execute("SELECT id FROM rankings")] == ids["rankings"][:1]
+    assert [r[0] for r in archive.db.execute("SELECT id FROM appearances")] == ids["appearances"]

@@ -39,7 +39,12 @@ def archived_copy(conn: sqlite3.Connection, page_id: int, as_text: bool = False)
     if row is None:
         return None
     url, body, encoding, content_type = row
-    data = decode_body(body, encoding)
+    try:  # zstd bodies need their site's dictionary: the store's codec reads them (store/compress.py)
+        from store.compress import BodyCodec
+    except ImportError:
+        data = decode_body(body, encoding)
+    else:
+        data = BodyCodec(conn).read(page_id)
     charset = "utf-8"
     if content_type and "charset=" in content_type.lower():
         charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip() or "utf-8"
