@@ -222,7 +222,8 @@ class ArchivePipeline:
         (None when it is no article or extraction failed: the page stays preserved either way).
 
         One article per story: a page with exactly the bytes of an article stored under another URL,
-        or naming another URL of the site as canonical, is linked to that article (article_links)."""
+        naming another URL of the site as canonical, or telling a story another site's article already
+        tells (a SimHash near duplicate, `store.stories`), is linked to that article (article_links)."""
         stats = self.crawler.stats
         assert self.archive is not None and self.extract is not None
         url = url or final_url
@@ -262,6 +263,11 @@ class ArchivePipeline:
             return same
         self.archive.set_page_charset(page_id, decoded.encoding, decoded.source)
         record["url"] = record.get("url") or final_url
+        near = self.archive.near_duplicate(record.get("text"), site, record["url"])
+        if near is not None:  # the same story already archived from another portal: linked, not stored twice
+            self.archive.link_article(url, near, page_id, "near duplicate")
+            stats.inc_value("cchc/near_duplicates_linked")
+            return near
         canonical = canonical_link(decoded.text, final_url)
         if canonical and canonical != record["url"] and _same_origin(canonical, final_url):
             stats.inc_value("cchc/canonical_links")

@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterator
 import sqlite_utils
 
 from extract.normalize import fold, person_key
+from store import stories
 from store.compress import BodyCodec
 from store.provinces import province_now
 from store.records import iter_records
@@ -230,6 +231,7 @@ class Archive:
         if "people_fts" not in db.table_names():
             db["people"].enable_fts(["name", "name_folded"], tokenize=FTS_TOKENIZE, create_triggers=True)
         self.codec.ensure_schema()
+        stories.ensure_schema(self.db.conn)
         for extension in SCHEMA_EXTENSIONS:
             extension(db)
         db.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)
@@ -437,7 +439,14 @@ class Archive:
                     [row[c] for c in columns]).lastrowid
             self._insert_facts(article_id, record)
             self._drop_orphan_people(former_people)
+            stories.save_print(conn, article_id, site, row["text"])
         return article_id
+
+    def near_duplicate(self, text: str | None, site: str | None, url: str | None = None) -> int | None:
+        """Id of an article of another site that tells the same story (`store.stories`), or None.
+        `url`: the article being stored, never its own near duplicate."""
+        own = self.db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone() if url else None
+        return stories.near_duplicate(self.db.conn, text, site, own[0] if own else None)
 
     def _people_of(self, article_id: int) -> list[int]:
         """The ids of the people an article mentioned (its facts are then replaced by
