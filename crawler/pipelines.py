@@ -263,7 +263,7 @@ class ArchivePipeline:
             return same
         self.archive.set_page_charset(page_id, decoded.encoding, decoded.source)
         record["url"] = record.get("url") or final_url
-        near = self.archive.near_duplicate(record.get("text"), site, record["url"])
+        near = self.archive.near_duplicate(record, site)
         if near is not None:  # the same story already archived from another portal: linked, not stored twice
             self.archive.link_article(url, near, page_id, "near duplicate")
             stats.inc_value("cchc/near_duplicates_linked")

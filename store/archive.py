@@ -442,11 +442,13 @@ class Archive:
             stories.save_print(conn, article_id, site, row["text"])
         return article_id
 
-    def near_duplicate(self, text: str | None, site: str | None, url: str | None = None) -> int | None:
-        """Id of an article of another site that tells the same story (`store.stories`), or None.
-        `url`: the article being stored, never its own near duplicate."""
+    def near_duplicate(self, record: dict, site: str | None) -> int | None:
+        """Id of an article of another site that tells the same story as `record` (its text and
+        headline, `store.stories`), or None; the article stored under the record's URL never counts."""
+        url = record.get("url")
         own = self.db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone() if url else None
-        return stories.near_duplicate(self.db.conn, text, site, own[0] if own else None)
+        return stories.near_duplicate(self.db.conn, record.get("text"), site, own[0] if own else None,
+                                      title=record.get("title"))
 
     def _people_of(self, article_id: int) -> list[int]:
         """The ids of the people an article mentioned (its facts are then replaced by

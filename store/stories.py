@@ -5,8 +5,8 @@ first line or a comma more; byte-identical copies are caught by their SHA-256, t
 Each article's folded text gets a 64-bit SimHash over its word 3-grams (a bottom-k sample of them,
 so the cost is bounded), kept in `story_prints` with eight 8-bit bands indexed: two texts within
 `MAX_DISTANCE` bits share at least one band exactly (pigeonhole), so a lookup reads a few index
-rows, never the whole archive. A near duplicate found on another site is linked to the article
-stored first (`article_links`, reason "near duplicate"), not stored as a second story.
+rows, never the whole archive. A near duplicate (close print, similar length, the same headline)
+found on another site is linked to the article stored first (`article_links`, reason "near duplicate"), not stored as a second story.
 
 Why not trafilatura's `Simhash`: it samples single tokens, and on Vietnamese CCHC news (short
 syllables, one shared vocabulary) it put distinct replay articles of one topic 2–5 bits apart. Over
@@ -24,6 +24,7 @@ from extract.normalize import fold
 MIN_CHARS = 500      # short texts (notices, captions) share too many phrases to be told apart
 MAX_DISTANCE = 6     # of 64 bits; 8 bands of 8 bits keep every pair within 7 bits findable
 MIN_LENGTH_RATIO = 0.8
+MIN_TITLE_OVERLAP = 0.8  # share of the shorter headline's words found in the other
 SAMPLE = 256         # word 3-grams hashed into the print (those with the smallest hashes)
 _BANDS = 8
 _WORD = re.compile(r"\w+")
@@ -72,23 +73,36 @@ def save_print(conn: sqlite3.Connection, article_id: int, site: str | None, text
                  [article_id, site, f"{value:016x}", len(text or ""), *_bands(value)])
 
 
+def _title_words(title: str | None) -> set[str]:
+    return set(_WORD.findall(fold(title)))
+
+
+def same_headline(a: str | None, b: str | None) -> bool:
+    """Do two headlines name the same story: most of their words shared (a repost may add a place
+    or a prefix, "Lâm Viên: …")? Two texts built from one template of a Sở never pass both tests."""
+    wa, wb = _title_words(a), _title_words(b)
+    return bool(wa and wb) and len(wa & wb) >= MIN_TITLE_OVERLAP * min(len(wa), len(wb))
+
+
 def near_duplicate(conn: sqlite3.Connection, text: str | None, site: str | None,
-                   exclude_article: int | None = None) -> int | None:
-    """The id of an article stored from ANOTHER site whose text is the same story (SimHash within
-    MAX_DISTANCE bits and lengths within MIN_LENGTH_RATIO), the earliest stored; None otherwise.
-    Two articles of one site are never merged: a portal's own series ("lớp 1", "lớp 2") look alike."""
+                   exclude_article: int | None = None, title: str | None = None) -> int | None:
+    """The id of an article stored from ANOTHER site that tells the same story — SimHash within
+    MAX_DISTANCE bits, lengths within MIN_LENGTH_RATIO and the same headline (`same_headline`) —
+    the earliest stored; None otherwise. Two articles of one site are never merged: a portal's own
+    series ("lớp 1", "lớp 2") look alike. A false merge would lose an article, so every test must hold."""
     value = story_print(text)
-    if value is None:
+    if value is None or not title:
         return None
     bands = _bands(value)
     any_band = " OR ".join(f"b{i} = ?" for i in range(_BANDS))
     rows = conn.execute(
-        f"SELECT article_id, simhash, length FROM story_prints WHERE ({any_band}) "
-        "AND coalesce(site, '') != coalesce(?, '') AND article_id != coalesce(?, -1) ORDER BY article_id",
-        [*bands, site, exclude_article]).fetchall()
+        f"SELECT p.article_id, p.simhash, p.length, a.title FROM story_prints p JOIN articles a ON a.id = p.article_id "
+        f"WHERE ({any_band}) AND coalesce(p.site, '') != coalesce(?, '') AND p.article_id != coalesce(?, -1) "
+        "ORDER BY p.article_id", [*bands, site, exclude_article]).fetchall()
     length = len(text or "")
-    for article_id, simhash, other_length in rows:
+    for article_id, simhash, other_length, other_title in rows:
         close = bin(int(simhash, 16) ^ value).count("1") <= MAX_DISTANCE
-        if close and min(length, other_length) >= MIN_LENGTH_RATIO * max(length, other_length):
+        if (close and min(length, other_length) >= MIN_LENGTH_RATIO * max(length, other_length)
+                and same_headline(title, other_title)):
             return article_id
     return None

@@ -149,11 +149,16 @@ class FixturePortals:
             want = {self.key(a["url"]): a for a in truth["articles"]}
             got = {self.key(r[0][len(base):]): r[1:] for r in rows}
         found = [u for u in want if u in got]
-        return {"articles": len(want), "stored": len(got), "found": len(found),
-                "recall": len(found) / len(want), "precision": len(found) / len(got) if got else 0.0,
+        # the same story on two fixture portals is one article (issue 9): the later copy is linked to the
+        # stored one as a near duplicate, and counts as found, not as missed
+        links = [r[0] for r in db_rows(db, "SELECT url FROM article_links WHERE reason = 'near duplicate'")]
+        linked = {(u if self.key is None else self.key(u[len(base):])) for u in links if u.startswith(base)}
+        linked = [u for u in want if u in linked and u not in got]
+        return {"articles": len(want), "stored": len(got), "found": len(found), "linked": len(linked),
+                "recall": (len(found) + len(linked)) / len(want), "precision": len(found) / len(got) if got else 0.0,
                 "titles_right": sum(same_text(got[u][0], want[u]["title"]) for u in found),
                 "dates_right": sum(got[u][1] == want[u]["published_date"] for u in found),
-                "missed": sorted(set(want) - set(got)), "extra": sorted(set(got) - set(want)),
+                "missed": sorted(set(want) - set(got) - set(linked)), "extra": sorted(set(got) - set(want)),
                 "wrong_titles": [(got[u][0], want[u]["title"]) for u in found if not same_text(got[u][0], want[u]["title"])],
                 "wrong_dates": [(got[u][1], want[u]["published_date"]) for u in found if got[u][1] != want[u]["published_date"]],
                 "authors_right": sum(bool(self.same_author(got[u][2], want[u]["author"])) for u in found),
