@@ -51,7 +51,7 @@ def test_parallel_rows_equal_one_at_a_time(archive_path, tmp_path):
     assert result.done + result.failed == len(SITES) * PER_SITE + 1
     parallel = _articles(archive_path)
     archive = Archive(archive_path)
-    for table in ("appearances", "rankings", "documents", "article_links", "articles", "people"):
+    for table in ("appearances", "rankings", "documents", "article_links", "story_prints", "articles", "people"):
         archive.db.execute(f"DELETE FROM {table}")
     archive.db.conn.commit()
     for page in archive.iter_pages(kind="article"):
