@@ -70,8 +70,17 @@ _POOL = None
 def pooled_extract(body: bytes, url: str | None = None, site: dict | None = None) -> dict:
     """extract_html in a process pool (spawned, one worker per core): the pipeline's worker thread
     only waits, so extraction no longer holds the crawl process's GIL. An experiment for the crawl
-    stage (`CCHC_EXTRACTOR=benchmarks.probes:pooled_extract`), not the project's default."""
+    stage (`CCHC_EXTRACTOR=benchmarks.probes:pooled_extract`), not the project's default. Since
+    the crawl extracts after the fetch, in a pool of its own, this adds nothing there."""
     global _POOL
+    import multiprocessing
+
+    if multiprocessing.current_process().daemon:
+        # already in a pool worker (the crawl's extraction after the fetch, crawler.deferred),
+        # which may not start processes of its own: extraction is parallel there already
+        import extract
+
+        return extract.extract_html(body, url=url, site=site)
     if _POOL is None:
         import multiprocessing
         import os

@@ -36,12 +36,29 @@ def site_counts(db_path: str | Path) -> dict[str, dict[str, int]]:
         conn.close()
 
 
-def progress_line(counts: dict[str, dict[str, int]]) -> str:
-    """One line: every site's pages/articles/errors so far."""
+def crawl_phase(db_path: str | Path) -> str | None:
+    """The phase the crawl says it is in after fetching (crawler.deferred.set_phase), or None."""
+    try:
+        conn = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True, timeout=1)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute("SELECT phase FROM crawl_phase WHERE id = 1").fetchone()
+        return row[0] if row else None
+    except sqlite3.Error:  # no such table: an archive no crawl has extracted into yet
+        return None
+    finally:
+        conn.close()
+
+
+def progress_line(counts: dict[str, dict[str, int]], phase: str | None = None) -> str:
+    """One line: every site's pages/articles/errors so far (prefixed by the crawl's phase, such as
+    "extracting 120 preserved pages", once the fetch is over)."""
     parts = [f"{site} {c['pages']}p {c['articles']}a" + (f" {c['errors']}×HTTP≥400" if c["errors"] else "")
              for site, c in sorted(counts.items())]
     total = sum(c["pages"] for c in counts.values())
-    return f"crawling: {total} pages · " + (" · ".join(parts) if parts else "starting …")
+    head = f"{phase} ({total} pages fetched)" if phase else f"crawling: {total} pages"
+    return f"{head} · " + (" · ".join(parts) if parts else "starting …")
 
 
 def run_with_progress(work: Callable[[], dict], db_path: str | Path, out: TextIO | None = None) -> dict:
@@ -65,7 +82,7 @@ def run_with_progress(work: Callable[[], dict], db_path: str | Path, out: TextIO
     last = None
     while thread.is_alive():
         thread.join(POLL_SECONDS)
-        line = progress_line(site_counts(db_path))
+        line = progress_line(site_counts(db_path), crawl_phase(db_path))
         if line != last:
             out.write(("\r\x1b[2K" + line) if tty else line + "\n")
             out.flush()

@@ -1,13 +1,18 @@
-"""The preserving pipeline: every response is written to archive.db as it arrives; article pages are
-then extracted in a worker thread and their records stored.
+"""The preserving pipeline: every response is written to archive.db as it arrives (in batched
+transactions, crawler.deferred.BatchWriter); article pages are then extracted and their records
+stored.
 
-Threading: the SQLite connection is used only from the reactor thread (save_page, save_article);
-only the pure extraction function runs in a worker thread (twisted `deferToThread`).
+Two ways to extract, with the same decisions (`store_extraction`): `crawler.run` sets
+CCHC_EXTRACT_AFTER_CRAWL, so article pages are queued in the archive with their crawl context and
+extracted by every core once the fetch is over (crawler.deferred); a plain `scrapy crawl portal`
+extracts each page in a worker thread as it arrives (twisted `deferToThread`). The SQLite connection
+is used only from the reactor thread; only the pure extraction runs in a worker thread.
 """
 from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import logging
 import re
 from functools import lru_cache
@@ -52,8 +57,21 @@ def release_archive(path: str) -> None:
         return
     entry[1] -= 1
     if entry[1] <= 0:
+        if len(entry) > 2:
+            entry[2].close()  # commit the last batch of pages before the connection goes
         entry[0].close()
         del _ARCHIVES[path]
+
+
+def batch_writer(path: str):
+    """The BatchWriter (crawler.deferred) holding the writes of the archive open for `path`: one
+    per archive, shared by every site crawled into it, committed when it is released."""
+    from crawler.deferred import BatchWriter
+
+    entry = _ARCHIVES[path]
+    if len(entry) == 2:
+        entry.append(BatchWriter(entry[0]))
+    return entry[2]
 
 
 def load_extractor(spec: str) -> tuple[Callable[..., dict], str]:
@@ -108,6 +126,95 @@ class NotAnArticle(Exception):
     """An article-shaped page that is not an article (binary, undecodable, a soft 404)."""
 
 
+def takes_context(extract: Callable[..., dict]) -> bool:
+    """Does the extractor accept the crawl's `context` keyword?"""
+    try:
+        return "context" in inspect.signature(extract).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def decode_and_extract(extract: Callable[..., dict], with_context: bool, body: bytes, url: str,
+                       site_config: dict | None, content_type: str | None, context: Any) -> tuple[dict, Any]:
+    """Decode (extract.encoding), refuse what is no article, extract: (record, decoded page).
+    Pure (no archive): run in a worker thread or a worker process."""
+    decoded = decode_page(body, content_type)
+    if decoded.replaced:
+        raise NotAnArticle(f"not an article: {decoded.replaced} undecodable bytes in every encoding tried")
+    kwargs: dict[str, Any] = {"url": url, "site": site_config}
+    if with_context:
+        kwargs["context"] = context
+    record = extract(decoded.text, **kwargs)
+    if isinstance(record, dict) and soft_404(record):
+        raise NotAnArticle("not an article: the page says the article does not exist (soft 404)")
+    return record, decoded
+
+
+def store_extraction(archive: Archive, stats: Any, counted: set[str], outcome: tuple, *, page_id: int, url: str,
+                     final_url: str, site: str, version: str, same: int | None = None) -> int | None:
+    """Store one extraction outcome as the crawl does; return the article id it led to (None: no
+    article). `outcome` is ("ok", record, encoding, encoding source, canonical link, content
+    digest), ("not article", message, digest) or ("error", message, digest); `stats` has
+    `inc_value` and `note_error`; `counted` holds the article URLs this crawl of the site counted.
+
+    One article per story: a page with exactly the bytes of an article stored under another URL,
+    naming another URL of the site as canonical, or telling a story another site's article already
+    tells (a SimHash near duplicate, `store.stories`), is linked to that article (article_links)."""
+    kind = outcome[0]
+    if kind == "not article":
+        archive.set_page_kind(page_id, "other")
+        _log_failure(archive, stats, url, outcome[1], site)
+        stats.inc_value("cchc/not_articles")
+        return None
+    if kind == "error":
+        logger.error("extraction failed for %s: %s", final_url, outcome[1])
+        stats.inc_value("cchc/extract_errors")
+        _log_failure(archive, stats, url, f"extraction failed: {outcome[1]}", site)
+        stats.note_error(f"extraction failed for {final_url}: {outcome[1]}")
+        return None
+    _, record, encoding, source, canonical, _ = outcome
+    if not isinstance(record, dict):
+        stats.inc_value("cchc/extract_errors")
+        return None
+    same = link_same_content(archive, stats, outcome[-1], url, page_id)  # stored while this one was extracted
+    if same is not None:
+        return same
+    archive.set_page_charset(page_id, encoding, source)
+    record["url"] = record.get("url") or final_url
+    near = archive.near_duplicate(record, site)
+    if near is not None:  # the same story already archived from another portal: linked, not stored twice
+        archive.link_article(url, near, page_id, "near duplicate")
+        stats.inc_value("cchc/near_duplicates_linked")
+        return near
+    if canonical and canonical != record["url"] and _same_origin(canonical, final_url):
+        stats.inc_value("cchc/canonical_links")
+        record["url"] = canonical
+    article_id = archive.save_article(record, page_id=page_id, site=site, extractor_version=version)
+    if record["url"] != url:
+        archive.link_article(url, article_id, page_id, "canonical")
+    if record["url"] not in counted:
+        counted.add(record["url"])
+        stats.inc_value("cchc/articles")
+    return article_id
+
+
+def link_same_content(archive: Archive, stats: Any, digest: str | None, url: str, page_id: int) -> int | None:
+    """When an article was stored from exactly these bytes under another URL, link `url` to it
+    ("same content") and return its id; else None."""
+    same = archive.article_with_content(digest, url) if digest else None
+    if same is not None:
+        archive.link_article(url, same, page_id, "same content")
+        stats.inc_value("cchc/duplicates_linked")
+    return same
+
+
+def _log_failure(archive: Archive, stats: Any, url: str, error: str, site: str | None,
+                 status: int | None = None) -> None:
+    """A page that was fetched but is no usable article: one fetch_log row, one failure counted."""
+    archive.log_fetch(url, error, site=site, status=status)
+    stats.inc_value("cchc/fetch_failures")
+
+
 class ArchivePipeline:
     """Preserve each page item (`Archive.save_page`), extract and store article pages."""
 
@@ -120,6 +227,10 @@ class ArchivePipeline:
         self.extractor_version = ""
         self.extractor_takes_context = False
         self.counted: set[str] = set()   # article URLs stored by this crawl (a canonical copy is no second)
+        # extract after the fetch, in a process pool (crawler.deferred): what crawler.run sets
+        self.extract_after = crawler.settings.getbool("CCHC_EXTRACT_AFTER_CRAWL", False)
+        self.writer = None
+        self._site_lists: dict[frozenset, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "ArchivePipeline":
@@ -131,18 +242,22 @@ class ArchivePipeline:
         spider = self.crawler.spider
         self.archive = open_archive(self.db_path)
         self.archive.save_site(spider.site_record())
+        if self.extract_after:
+            from crawler.deferred import ensure_queue
+
+            ensure_queue(self.archive.db.conn)
+        self.writer = batch_writer(self.db_path)
         try:
             self.extract, self.extractor_version = load_extractor(self.extractor_spec)
-            try:
-                self.extractor_takes_context = "context" in inspect.signature(self.extract).parameters
-            except (TypeError, ValueError):
-                self.extractor_takes_context = False
+            self.extractor_takes_context = takes_context(self.extract)
         except (ImportError, AttributeError, ValueError) as exc:
             logger.error("extractor %s is not available (%s): article pages are preserved but not "
                          "extracted; run `cchc reextract` later", self.extractor_spec, exc)
             self.crawler.stats.inc_value("cchc/extractor_missing")
             self.extract = None
             return
+        if self.extract_after:
+            return  # the earlier crawl's leftovers are extracted after the fetch, before this crawl's pages
         # pages preserved by an earlier crawl that was killed before their extraction was stored
         site_config = spider.config.as_dict() if spider.config is not None else None
         for page in self.archive.unextracted_article_pages(spider.site_name):
@@ -150,7 +265,7 @@ class ArchivePipeline:
                                         site_config, page["id"], spider.site_name, url=page["url"])
 
     async def close_spider(self) -> None:
-        """Release the archive connection."""
+        """Release the archive connection (committing the last batch when it is the last user)."""
         if self.archive is not None:
             release_archive(self.db_path)
             self.archive = None
@@ -164,6 +279,8 @@ class ArchivePipeline:
             frontier = getattr(self.crawler, "cchc_frontier", None)
             if frontier is not None:
                 frontier.item_done(item.get("frontier_key"))
+            if self.writer is not None:
+                self.writer.page_written()
 
     async def _process_item(self, item: dict) -> dict:
         stats = self.crawler.stats
@@ -182,10 +299,16 @@ class ArchivePipeline:
         stats.inc_value(f"cchc/pages/{item['kind']}")
         summary = {k: item[k] for k in ("url", "final_url", "status", "kind", "site")}
         summary["page_id"] = page_id
-        if item["kind"] != "article" or self.extract is None:
-            return summary
-        if item.get("not_modified") and self.archive.has_article_from(page_id):
+        unchanged = bool(item.get("not_modified")) and item["kind"] == "article" and self.extract is not None \
+            and self.archive.has_article_from(page_id)
+        if unchanged:
             stats.inc_value("cchc/articles_unchanged")  # 304: the stored extraction stands
+        if self.extract_after:
+            extract_it = item["kind"] == "article" and self.extract is not None and not unchanged
+            if extract_it or (item["kind"] == "article" and item.get("classify_context") is not None):
+                self._queue(item, page_id, extract_it)
+            return summary
+        if item["kind"] != "article" or self.extract is None or unchanged:
             return summary
         article_id = await self.extract_and_save(item["body"], item["final_url"], item.get("site_config"),
                                                  page_id, item["site"], url=item["url"],
@@ -194,36 +317,41 @@ class ArchivePipeline:
             summary["article_id"] = article_id
         return summary
 
+    def _queue(self, item: dict, page_id: int, extract_it: bool) -> None:
+        """Queue an article page for the extraction after the fetch (crawler.deferred), in the
+        page's own transaction: a page preserved is a page queued."""
+        from crawler.deferred import classify_json, site_lists_json
+
+        assert self.archive is not None
+        conn = self.archive.db.conn
+        classify = item.get("classify_context")
+        lists_id = None
+        if classify is not None and classify.get("site_lists"):
+            key = frozenset(classify["site_lists"])
+            lists_id = self._site_lists.get(key)
+            if lists_id is None:  # the site's repeated lists change rarely: stored once each
+                lists_id = self._site_lists[key] = conn.execute(
+                    "INSERT INTO extract_site_lists (lists) VALUES (?)", [site_lists_json(key)]).lastrowid
+        context = item.get("context")
+        conn.execute("INSERT INTO extract_queue (page_id, site, url, context, extract, classify, site_lists) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     [page_id, item["site"], item["url"],
+                      json.dumps(context, ensure_ascii=False, default=str) if context else None, int(extract_it),
+                      classify_json(classify, lists_id) if classify is not None else None, lists_id])
+        if extract_it:
+            self.crawler.stats.inc_value("cchc/queued_for_extraction")
+
     def _log(self, url: str, error: str, site: str | None = None, status: int | None = None) -> None:
         """A page that was fetched but is no usable article: one fetch_log row, one failure counted."""
         assert self.archive is not None
-        self.archive.log_fetch(url, error, site=site, status=status)
-        self.crawler.stats.inc_value("cchc/fetch_failures")
-
-    def _decode_and_extract(self, body: bytes, url: str, site_config: dict | None, content_type: str | None,
-                            context: Any) -> tuple[dict, Any]:
-        """Worker thread: decode (extract.encoding), refuse what is no article, extract."""
-        assert self.extract is not None
-        decoded = decode_page(body, content_type)
-        if decoded.replaced:
-            raise NotAnArticle(f"not an article: {decoded.replaced} undecodable bytes in every encoding tried")
-        kwargs: dict[str, Any] = {"url": url, "site": site_config}
-        if self.extractor_takes_context:
-            kwargs["context"] = context
-        record = self.extract(decoded.text, **kwargs)
-        if isinstance(record, dict) and soft_404(record):
-            raise NotAnArticle("not an article: the page says the article does not exist (soft 404)")
-        return record, decoded
+        _log_failure(self.archive, self.crawler.stats, url, error, site, status)
 
     async def extract_and_save(self, body: bytes, final_url: str, site_config: dict | None, page_id: int,
                                site: str, url: str | None = None, headers: dict | None = None,
                                context: Any = None) -> int | None:
-        """Extract one article page in a worker thread, store the record; return the article id
-        (None when it is no article or extraction failed: the page stays preserved either way).
-
-        One article per story: a page with exactly the bytes of an article stored under another URL,
-        naming another URL of the site as canonical, or telling a story another site's article already
-        tells (a SimHash near duplicate, `store.stories`), is linked to that article (article_links)."""
+        """Extract one article page in a worker thread, store the record (`store_extraction`);
+        return the article id (None when it is no article or extraction failed: the page stays
+        preserved either way)."""
         stats = self.crawler.stats
         assert self.archive is not None and self.extract is not None
         url = url or final_url
@@ -234,52 +362,38 @@ class ArchivePipeline:
         if headers is None:
             content_type = self.archive.page_content_type(page_id)
         digest = content_hash(body)
-        same = self.archive.article_with_content(digest, url)
+        same = link_same_content(self.archive, stats, digest, url, page_id)
         if same is not None:
-            self.archive.link_article(url, same, page_id, "same content")
-            stats.inc_value("cchc/duplicates_linked")
             return same
-        try:
-            record, decoded = await maybe_deferred_to_future(deferToThread(
-                self._decode_and_extract, body, final_url, site_config, content_type, context))
-        except NotAnArticle as exc:
-            self.archive.set_page_kind(page_id, "other")
-            self._log(url, str(exc), site=site)
-            stats.inc_value("cchc/not_articles")
-            return None
-        except Exception as exc:  # one bad page must not stop the crawl; the page is preserved
-            logger.error("extraction failed for %s: %r", final_url, exc)
-            stats.inc_value("cchc/extract_errors")
-            self._log(url, f"extraction failed: {exc!r}", site=site)
-            self.crawler.spider.note_error(f"extraction failed for {final_url}: {exc!r}")
-            return None
-        if not isinstance(record, dict):
-            stats.inc_value("cchc/extract_errors")
-            return None
-        same = self.archive.article_with_content(digest, url)  # stored while this one was extracted
-        if same is not None:
-            self.archive.link_article(url, same, page_id, "same content")
-            stats.inc_value("cchc/duplicates_linked")
-            return same
-        self.archive.set_page_charset(page_id, decoded.encoding, decoded.source)
-        record["url"] = record.get("url") or final_url
-        near = self.archive.near_duplicate(record, site)
-        if near is not None:  # the same story already archived from another portal: linked, not stored twice
-            self.archive.link_article(url, near, page_id, "near duplicate")
-            stats.inc_value("cchc/near_duplicates_linked")
-            return near
-        canonical = canonical_link(decoded.text, final_url)
-        if canonical and canonical != record["url"] and _same_origin(canonical, final_url):
-            stats.inc_value("cchc/canonical_links")
-            record["url"] = canonical
-        article_id = self.archive.save_article(record, page_id=page_id, site=site,
-                                               extractor_version=self.extractor_version)
-        if record["url"] != url:
-            self.archive.link_article(url, article_id, page_id, "canonical")
-        if record["url"] not in self.counted:
-            self.counted.add(record["url"])
-            stats.inc_value("cchc/articles")
-        return article_id
+
+        def work() -> tuple:
+            try:
+                record, decoded = decode_and_extract(self.extract, self.extractor_takes_context, body, final_url,
+                                                     site_config, content_type, context)
+            except NotAnArticle as exc:
+                return ("not article", str(exc), None)
+            except Exception as exc:  # one bad page must not stop the crawl; the page is preserved
+                return ("error", repr(exc), None)
+            return ("ok", record, decoded.encoding, decoded.source, canonical_link(decoded.text, final_url), digest)
+
+        outcome = await maybe_deferred_to_future(deferToThread(work))
+        return store_extraction(self.archive, _SpiderStats(self.crawler), self.counted, outcome, page_id=page_id,
+                                url=url, final_url=final_url, site=site, version=self.extractor_version)
+
+
+class _SpiderStats:
+    """The crawler's stats with the spider's `note_error` (what `store_extraction` counts into)."""
+
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+
+    def inc_value(self, key: str, n: int = 1) -> None:
+        """Add `n` to a Scrapy stat."""
+        self.crawler.stats.inc_value(key, n)
+
+    def note_error(self, message: str) -> None:
+        """An error for the crawl report."""
+        self.crawler.spider.note_error(message)
 
 
 def _declared_html(headers: dict | None) -> bool:

@@ -292,6 +292,8 @@ def _child(spec_path: str, out_path: str) -> int:
     base.setdict(spec["settings"], priority="cmdline")
     base.set("CCHC_DB", spec["db"], priority="cmdline")
     base.set("CCHC_INCREMENTAL", spec["incremental"], priority="cmdline")
+    if "CCHC_EXTRACT_AFTER_CRAWL" not in spec["settings"]:
+        base.set("CCHC_EXTRACT_AFTER_CRAWL", True, priority="cmdline")  # the fetch only preserves: see crawler.deferred
     if spec.get("log_file"):
         base.set("LOG_FILE", spec["log_file"], priority="cmdline")
     messages: list[str] = []
@@ -324,6 +326,8 @@ def _child(spec_path: str, out_path: str) -> int:
         process.crawl(crawler, **kwargs)
     if jobs:
         process.start()
+    if jobs and base.getbool("CCHC_EXTRACT_AFTER_CRAWL"):
+        _extract_after_crawl(spec["db"], jobs, collected, base.get("CCHC_EXTRACTOR", "extract:extract_html"))
     sites = {}
     for name, *_ in jobs:
         if name in collected:
@@ -336,6 +340,27 @@ def _child(spec_path: str, out_path: str) -> int:
     Path(out_path).write_text(json.dumps(_report(sites, messages), ensure_ascii=False, default=str),
                               encoding="utf-8")
     return 0
+
+
+def _extract_after_crawl(db: str, jobs: list, collected: dict[str, dict], extractor: str) -> None:
+    """The extraction phase (crawler.deferred): every article page the crawled sites preserved,
+    extracted by every core, stored in crawl order; counted into each site's stats."""
+    from crawler.deferred import clear_phase, extract_queued, set_phase
+
+    configs = {name: (kwargs["site_config"].as_dict() if kwargs.get("site_config") is not None else None)
+               for name, _settings, kwargs in jobs if name in collected}
+    if not configs:
+        return
+    try:
+        extract_queued(db, configs, collected, extractor=extractor,
+                       announce=lambda message: set_phase(db, message))
+    except Exception as exc:  # the pages are preserved and stay queued: the next crawl extracts them
+        for name in configs:
+            stats = collected[name]
+            stats["cchc/errors"] = int(stats.get("cchc/errors") or 0) + 1
+            stats.setdefault("cchc/messages", []).append(f"extraction after the crawl failed: {exc!r}")
+    finally:
+        clear_phase(db)
 
 
 if __name__ == "__main__":

@@ -255,7 +255,8 @@ class Archive:
         existing = self.page_id(url, digest)
         if existing is not None:
             self.db.execute("UPDATE pages SET last_seen_at = ?, kind = ? WHERE id = ?", [now, kind, existing])
-            self.db.conn.commit()
+            if not self._batching:
+                self.db.conn.commit()
             return existing
         stored, encoding, dictionary_id = None, None, _UNSET
         if wire_body is not None and wire_headers:
@@ -275,7 +276,7 @@ class Archive:
             "content_length": len(body), "content_hash": digest, "fetched_at": now, "last_seen_at": now,
             "site": site, "kind": kind,
         }
-        with self.db.conn:  # plain SQL: sqlite-utils' insert re-reads the table's schema on every call
+        with self._transaction():  # plain SQL: sqlite-utils' insert re-reads the table's schema on every call
             page_id = self.db.conn.execute(
                 f"INSERT INTO pages ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())).lastrowid
         self.codec.after_insert(site)

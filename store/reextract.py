@@ -226,3 +226,54 @@ def _store(archive, items: list[tuple], version: str, result: ReextractResult) -
                 continue
             archive.save_article(record, page_id=page_id, site=site, extractor_version=version, row=row)
             result.done += 1
+
+
+# -- an ordered map over preserved pages (the crawl's extraction phase, crawler/deferred.py) --------
+_MAP: dict = {}
+
+
+def _load(spec: str) -> Callable:
+    module_name, _, func_name = spec.partition(":")
+    return getattr(importlib.import_module(module_name), func_name)
+
+
+def _init_map(db_path: str, work: str, init: str | None, init_args: tuple) -> None:
+    from store.compress import BodyCodec
+
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=60)
+    state = {"conn": conn, "codec": BodyCodec(conn)}
+    if init:
+        _load(init)(state, *init_args)
+    _MAP.update(state=state, work=_load(work))
+
+
+def _map_chunk(chunk: list[tuple]) -> list[tuple]:
+    return _MAP["work"](_MAP["state"], chunk)
+
+
+def map_pages(db_path: str, tasks: list[tuple], work: str, init: str | None = None, init_args: tuple = (),
+              workers: int | None = None, chunk: int = CHUNK, start_method: str = "fork") -> Iterator[tuple]:
+    """Run `work(state, rows)` ("module:function") over `tasks` (tuples whose first item is a key)
+    in chunks of `chunk`, on every core (forked workers, each with a read connection and a body
+    codec in `state`, set up further by `init(state, *init_args)`); yield its (key, result) pairs
+    in the order of `tasks`, so the caller stores them in that order. Few tasks run in-process.
+    `start_method` "spawn" starts clean workers: needed where the caller's process has threads
+    whose locks a fork would copy held (a process that ran Scrapy's reactor)."""
+    workers = max(1, workers or os.cpu_count() or 1)
+    chunks = [tasks[i:i + chunk] for i in range(0, len(tasks), chunk)]
+    if workers == 1 or len(chunks) < 2:
+        _init_map(db_path, work, init, init_args)
+        try:
+            for rows in chunks:
+                yield from _map_chunk(rows)
+        finally:
+            _MAP["state"]["conn"].close()
+            _MAP.clear()
+        return
+    pool = multiprocessing.get_context(start_method).Pool(workers, _init_map, (db_path, work, init, init_args))
+    try:
+        for results in pool.imap(_map_chunk, chunks):
+            yield from results
+    finally:
+        pool.terminate()
+        pool.join()

@@ -299,12 +299,19 @@ class PortalSpider(scrapy.Spider):
         classified, only to count (for the crawl's health report) configured article URLs whose
         pages look like listings."""
         ok = response.status < 400 and is_html(response)
+        classify_context = None
         if ok:
             self.note_title(response)
             link = self.link_to(response)
-            verdict = discovery.classify(response.body, response.url, {**link, **self.site_context()})
-            self.note_item_kind(verdict.kind)
-        yield self.page_item(response, "article" if ok else "other")
+            classify_context = {**link, **self.site_context()}
+            if not self.crawler.settings.getbool("CCHC_EXTRACT_AFTER_CRAWL"):
+                self.note_item_kind(discovery.classify(response.body, response.url, classify_context).kind)
+        item = self.page_item(response, "article" if ok else "other")
+        if classify_context is not None and self.crawler.settings.getbool("CCHC_EXTRACT_AFTER_CRAWL"):
+            # classified with the extraction, after the fetch (crawler.deferred), from what the
+            # crawl knew now: the count is for the health report, no decision of the crawl's
+            item["classify_context"] = classify_context
+        yield item
 
     # -- generic mode ----------------------------------------------------------------------------
     def parse_generic(self, response: Response) -> Iterable[Any]:
