@@ -90,3 +90,42 @@ def pooled_extract(body: bytes, url: str | None = None, site: dict | None = None
     import extract
 
     return _POOL.submit(extract.extract_html, body, url=url, site=site).result()
+
+
+def crawl_wall_compare(size: int = 10000, crawl_articles: int = 3000, repeats: int = 1, seed: int = 1) -> dict:
+    """Bare spider, pipeline and no-op pipeline on the large replay (alternated `repeats` times),
+    with both rates: the probe's (responses over the spiders' open-to-close time: the fetch) and
+    the end-to-end one (responses over the wall time of the whole `crawl()` call, which since the
+    crawl extracts after the fetch includes the extraction phase). Ratios are against the bare
+    spider of the same run. `python -c "from benchmarks.probes import crawl_wall_compare as c; c()"`."""
+    import sys
+    import tempfile
+    from pathlib import Path
+    from statistics import median
+
+    from benchmarks.run import LargeReplay, crawl_configs, run_bare, run_pipeline
+    from replay.large import split_sizes
+
+    replay = LargeReplay(size, seed)
+    runs: dict[str, list[dict]] = {"bare": [], "pipeline": [], "pipeline_noop": []}
+    try:
+        configs = crawl_configs(replay, split_sizes(size), crawl_articles)
+        with tempfile.TemporaryDirectory(prefix="cchc-bench-") as tmp:
+            for _ in range(repeats):
+                runs["bare"].append(run_bare(configs, Path(tmp)))
+                runs["pipeline"].append(run_pipeline(configs, Path(tmp)))
+                runs["pipeline_noop"].append(run_pipeline(configs, Path(tmp), "benchmarks.probes:noop_extract"))
+                print({k: (round(v[-1]["pages_per_s"], 1), round(v[-1]["wall_s"], 1)) for k, v in runs.items()},
+                      file=sys.stderr, flush=True)
+    finally:
+        replay.stop()
+    out: dict = {"runs": runs}
+    for name, rs in runs.items():
+        out[name] = {"fetch_pages_per_s": median(r["pages_per_s"] for r in rs),
+                     "wall_pages_per_s": median(r["responses"] / r["wall_s"] for r in rs),
+                     "lag_p95_ms": median(r["lag_p95_ms"] for r in rs)}
+    for name in ("pipeline", "pipeline_noop"):
+        out[f"ratio_{name}_fetch"] = out[name]["fetch_pages_per_s"] / out["bare"]["fetch_pages_per_s"]
+        out[f"ratio_{name}_wall"] = out[name]["wall_pages_per_s"] / out["bare"]["wall_pages_per_s"]
+    print(json.dumps({k: v for k, v in out.items() if k != "runs"}, indent=1))
+    return out

@@ -305,7 +305,7 @@ class ArchivePipeline:
             stats.inc_value("cchc/articles_unchanged")  # 304: the stored extraction stands
         if self.extract_after:
             extract_it = item["kind"] == "article" and self.extract is not None and not unchanged
-            if extract_it or (item["kind"] == "article" and item.get("classify_context") is not None):
+            if extract_it or item.get("classify_context") is not None:  # a binary body is still counted
                 self._queue(item, page_id, extract_it)
             return summary
         if item["kind"] != "article" or self.extract is None or unchanged:
