@@ -16,7 +16,8 @@ order the pages were preserved, exactly as the pipeline makes them inline (`stor
 - After the fetch (`extract_queued`): the queue is extracted in a process pool
   (`store.reextract.map_pages`, results in queue order) and stored by this process, one
   transaction per `store.reextract.BATCH` pages, each batch deleting its queue rows. A kill during
-  this phase leaves the rest queued; the next crawl of the site extracts it first.
+  this phase leaves the rest queued; the next crawl of the site extracts it first. An empty
+  queue is dropped, so a finished crawl leaves no bookkeeping table in the published archive.
 """
 from __future__ import annotations
 
@@ -268,9 +269,15 @@ def extract_queued(db_path: str, site_configs: dict[str, dict | None], site_stat
         store_batch(done)
         return {"pages": to_extract, "articles": stored, "seconds": time.perf_counter() - started}
     finally:
-        with archive.db.conn:  # the site lists no queued page refers to any more
-            archive.db.conn.execute("DELETE FROM extract_site_lists WHERE id NOT IN "
-                                    "(SELECT site_lists FROM extract_queue WHERE site_lists IS NOT NULL)")
+        with archive.db.conn:
+            conn = archive.db.conn
+            if conn.execute("SELECT count(*) FROM extract_queue").fetchone()[0] == 0:
+                # nothing left to extract: the published archive keeps no crawl bookkeeping
+                conn.execute("DROP TABLE extract_queue")
+                conn.execute("DROP TABLE extract_site_lists")
+            else:  # the site lists no queued page refers to any more
+                conn.execute("DELETE FROM extract_site_lists WHERE id NOT IN "
+                             "(SELECT site_lists FROM extract_queue WHERE site_lists IS NOT NULL)")
         archive.close()
 
 
@@ -300,7 +307,6 @@ def clear_phase(db_path: str) -> None:
     conn = sqlite3.connect(db_path, timeout=30)
     try:
         with conn:
-            conn.execute(PHASE_SCHEMA)
-            conn.execute("DELETE FROM crawl_phase")
+            conn.execute("DROP TABLE IF EXISTS crawl_phase")
     finally:
         conn.close()

@@ -288,6 +288,10 @@ def _child(spec_path: str, out_path: str) -> int:
     except ArchiveBusy as exc:
         Path(out_path).write_text(json.dumps(_report({}, [str(exc)]), ensure_ascii=False), encoding="utf-8")
         return 0
+    if Path(spec["db"]).exists():  # a crawl killed while extracting left its phase behind
+        from crawler.deferred import clear_phase
+
+        clear_phase(spec["db"])
     base = get_project_settings()
     base.setdict(spec["settings"], priority="cmdline")
     base.set("CCHC_DB", spec["db"], priority="cmdline")
