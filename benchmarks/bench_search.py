@@ -82,7 +82,7 @@ def build(path: Path, n: int, seed: int = 1) -> None:
         date = f"{y}-{fill['m']:02d}-{fill['d']:02d}"
         batch_articles.append((i, f"http://127.0.0.1/bench/{i}", province, province, title, date, y, text,
                                int(relevant), "hội nghị tập huấn" if relevant else None, date if relevant else None,
-                               y, fill["n"] if relevant else None, fold(title + "\n" + text)))
+                               y, fill["n"] if relevant else None))
         for name in names:
             key = f"{name}|{province}"
             if key not in people:
@@ -97,8 +97,8 @@ def build(path: Path, n: int, seed: int = 1) -> None:
         if len(batch_articles) >= 5000 or i == n:
             conn.executemany(
                 "INSERT INTO articles (id, url, province, province_now, title, published_date, published_year, text,"
-                " relevant, event_type, event_start, event_year, learners_count, search_text)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch_articles)
+                " relevant, event_type, event_start, event_year, learners_count)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch_articles)
             for fact in batch_facts:
                 if fact[0] == "appearance":
                     conn.execute("INSERT INTO appearances (person_id, article_id, name_as_written, title, evidence)"

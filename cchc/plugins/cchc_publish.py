@@ -29,6 +29,7 @@ import json
 import urllib.parse
 
 from datasette import hookimpl
+from datasette.utils import escape_fts
 from markupsafe import Markup
 from datasette.utils.asgi import Response
 
@@ -63,14 +64,21 @@ def cchc_province_now(value: object) -> str | None:
     return next((name for name in common.new_names() if fold(name) == wanted), None)
 
 
-@hookimpl
+@hookimpl(trylast=True)  # after Datasette's own functions: its escape_fts is replaced below
 def prepare_connection(conn) -> None:
-    """Register `cchc_fold()` on every Datasette connection."""
+    """Register `cchc_fold()` and the search helpers on every Datasette connection, and make the
+    table search (`?_search=`, Datasette's `escape_fts`) fold the query first: the index holds
+    the text with đ→d, so "Đỗ" must be looked up as "do"."""
+    conn.create_function("escape_fts", 1, _escape_fts_folded)
     conn.create_function("cchc_fold", 1, cchc_fold, deterministic=True)
     conn.create_function("cchc_fts_phrase", 1, search.fts_phrase, deterministic=True)
     conn.create_function("cchc_province", 1, cchc_province, deterministic=True)
     conn.create_function("cchc_province_now", 1, cchc_province_now, deterministic=True)
     conn.create_function("cchc_fts_words", 1, search.fts_words, deterministic=True)
+
+
+def _escape_fts_folded(query: str | None) -> str:
+    return escape_fts(fold(query or ""))
 
 
 # -- read-only --------------------------------------------------------------------------------------
@@ -236,7 +244,7 @@ def render_cell(row, value, column, table, database, datasette):
 
 # Long text columns are clipped to a few lines in tables (the reading pages show them whole), so a
 # row stays one or two lines tall; the whole value is in the cell's tooltip and in every export.
-_LONG_COLUMNS = {"evidence", "text", "officials", "learners_text", "headers", "search_text"}
+_LONG_COLUMNS = {"evidence", "text", "officials", "learners_text", "headers", "search_text", "search_title"}
 CLIP_CHARS = 220
 
 
