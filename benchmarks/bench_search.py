@@ -32,6 +32,7 @@ import cchc  # noqa: E402,F401  (registers publishing's views on the store)
 from cchc import publish  # noqa: E402
 from extract.normalize import fold  # noqa: E402
 from store import Archive  # noqa: E402
+from store.archive import document_key  # noqa: E402
 
 PROVINCES = ["Vĩnh Phúc", "Hà Nội", "Hưng Yên", "Đồng Tháp", "Quảng Ninh", "Tuyên Quang", "Nghệ An",
              "Thanh Hóa", "Đắk Lắk", "Cần Thơ", "Bắc Ninh", "Lào Cai", "Gia Lai", "Huế", "Cà Mau"]
@@ -107,8 +108,8 @@ def build(path: Path, n: int, seed: int = 1) -> None:
                     conn.execute("INSERT INTO rankings (article_id, index_name, year, rank, total, subject, evidence)"
                                  " VALUES (?, 'PAR INDEX', ?, ?, 63, ?, 'xếp thứ')", [fact[1], fact[3], fact[4], fact[2]])
                 else:
-                    conn.execute("INSERT INTO documents (article_id, number, kind, date, evidence)"
-                                 " VALUES (?, ?, 'KH', ?, 'Kế hoạch')", [fact[1], fact[2], fact[3]])
+                    conn.execute("INSERT INTO documents (article_id, number, kind, date, evidence, number_key)"
+                                 " VALUES (?, ?, 'KH', ?, 'Kế hoạch', ?)", [fact[1], fact[2], fact[3], document_key(fact[2])])
             conn.commit()
             batch_articles, batch_facts = [], []
     conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")

@@ -106,6 +106,13 @@ def person_scope(title: str | None, province: str | None) -> str:
     return province or "?"
 
 
+def document_key(number: str | None) -> str | None:
+    """What a cited document number is searched by: folded (no diacritics, đ→d, lower case), no
+    spaces ("1294/QĐ-BNV" → "1294/qd-bnv"). Stored beside the number, so a search for part of a
+    number is a plain LIKE over the documents, not a fold of every row."""
+    return fold(number).replace(" ", "") if number is not None else None
+
+
 def article_row(record: dict, page_id: int | None = None, site: str | None = None,
                 extractor_version: str = "") -> dict:
     """The `articles` row of an extracted record (pure: re-extraction builds it in its workers)."""
@@ -140,9 +147,11 @@ SEARCH_COLUMNS = {
     "search_title": "replace(replace(title, 'đ', 'd'), 'Đ', 'D')",
     "search_text": "replace(replace(text, 'đ', 'd'), 'Đ', 'D')",
 }
+# content='articles' in single quotes on purpose: Datasette does not recognise it as the articles
+# table's index, so the project plugin runs that table's search (bounded, cchc/plugins).
 ARTICLES_FTS_SQL = (
-    'CREATE VIRTUAL TABLE [articles_fts] USING FTS5 (search_title, search_text, content="articles", '
-    f"content_rowid=\"id\", tokenize='{FTS_TOKENIZE}')")
+    "CREATE VIRTUAL TABLE [articles_fts] USING FTS5 (search_title, search_text, content='articles', "
+    f"content_rowid='id', tokenize='{FTS_TOKENIZE}')")
 _FTS_COLUMNS = ", ".join(SEARCH_COLUMNS)
 _FTS_OLD = ", ".join(f"old.{c}" for c in SEARCH_COLUMNS)
 _FTS_NEW = ", ".join(f"new.{c}" for c in SEARCH_COLUMNS)
@@ -259,6 +268,7 @@ class Archive:
         if "documents" not in db.table_names():
             db["documents"].create({
                 "id": int, "article_id": int, "number": str, "kind": str, "date": str, "evidence": str,
+                "number_key": str,
             }, pk="id", foreign_keys=[("article_id", "articles", "id")])
             db["documents"].create_index(["article_id"])
             db["documents"].create_index(["number"])
@@ -274,6 +284,11 @@ class Archive:
                                         "linked_at": str}, pk="url",
                                        foreign_keys=[("article_id", "articles", "id"), ("page_id", "pages", "id")])
             db["article_links"].create_index(["article_id"])
+        if "number_key" not in db["documents"].columns_dict:  # archives made before the key existed
+            with db.conn:
+                db.conn.execute("ALTER TABLE documents ADD COLUMN number_key TEXT")
+                db.conn.create_function("cchc_document_key", 1, document_key, deterministic=True)
+                db.conn.execute("UPDATE documents SET number_key = cchc_document_key(number)")
         pages_columns = set(db["pages"].columns_dict)
         for column in ("charset", "charset_source"):
             if column not in pages_columns:  # archives written before the encoding was recorded
@@ -571,8 +586,8 @@ class Archive:
             "change": r.get("change"), "subject": r.get("subject"), "score": r.get("score"),
             "evidence": r.get("evidence")} for r in record.get("rankings") or []])
         self._sync_facts("documents", article_id, [{
-            "number": d.get("number"), "kind": d.get("kind"), "date": d.get("date"), "evidence": d.get("evidence")}
-            for d in record.get("documents") or []])
+            "number": d.get("number"), "kind": d.get("kind"), "date": d.get("date"), "evidence": d.get("evidence"),
+            "number_key": document_key(d.get("number"))} for d in record.get("documents") or []])
 
     def _person_id(self, name: str, scope: str) -> int:
         key = f"{person_key(name)}|{scope}"
