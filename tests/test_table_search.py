@@ -9,9 +9,10 @@ import pytest
 
 import publish_fixtures  # noqa: F401,E402  (puts tests/fixtures/publish on the path)
 from publish_client import Client  # noqa: E402
+from cchc.plugins.cchc_publish import TABLE_SEARCH_CAP
 from store import Archive
 
-CAP = 1000  # cchc/plugins/cchc_publish.py TABLE_SEARCH_CAP
+CAP = TABLE_SEARCH_CAP
 
 
 @pytest.fixture(scope="module")

@@ -93,8 +93,9 @@ def _escape_fts_folded(query: str | None) -> str:
 # 200k archive) costs seconds. The articles table searches here instead, the same query (escaped
 # the Datasette way, or raw with _searchmode=raw), over its TABLE_SEARCH_CAP most recently archived
 # matches (FTS5 walks its doclist from the newest rowid and stops); the page says when there were
-# more, and /-/search ranks them. articles_fts is declared so Datasette does not find it itself.
-TABLE_SEARCH_CAP = 1000
+# more (the search page bounds its ranking the same way). articles_fts is declared so that
+# Datasette does not find it itself.
+TABLE_SEARCH_CAP = 500
 ARTICLES_FTS_COLUMNS = ("search_title", "search_text")
 
 
@@ -142,8 +143,7 @@ def filters_from_request(request, database, table, datasette):
         ids = [r[0] for r in found]
         described = "search matches " + " and ".join(f'"{v}"' for v in values)
         if len(ids) > TABLE_SEARCH_CAP:
-            described += (f" (its {TABLE_SEARCH_CAP:,} most recently archived matches of more; "
-                          "/-/search ranks them all)")
+            described += f" (its {TABLE_SEARCH_CAP:,} most recently archived matches; there are more)"
         return FilterArguments(
             ["id IN (SELECT value FROM json_each(:cchc_search_ids))"],
             {"cchc_search_ids": json.dumps(ids[:TABLE_SEARCH_CAP])}, [described],
