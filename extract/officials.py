@@ -195,19 +195,20 @@ def _classify(word: str) -> tuple[str, bool, bool, bool]:
     return key, False, False, False
 
 
+@lru_cache(maxsize=65536)
+def _token_fields(s: str) -> tuple[str, bool, bool, bool, bool]:
+    """(key, word, cap, upper, acronym) of a token's text (cached: the vocabulary is small)."""
+    if not s[0].isalpha():
+        return "", False, False, False, False
+    if s[-1].isdigit() or s[-2:-1].isdigit():  # a unit code: "C06", "PC06A"
+        return s.lower(), True, False, False, True
+    key, cap, upper, acronym = _classify(s)
+    return key, True, cap, upper, acronym
+
+
 def _tokenize(text: str) -> list[_Tok]:
-    toks = []
-    append = toks.append
-    for m in _TOKEN.finditer(text):
-        s = m.group(0)
-        if not s[0].isalpha():
-            append(_Tok(s, m.start(), m.end()))
-        elif s[-1].isdigit() or s[-2:-1].isdigit():  # a unit code: "C06", "PC06A"
-            append(_Tok(s, m.start(), m.end(), s.lower(), True, False, False, True))
-        else:
-            key, cap, upper, acronym = _classify(s)
-            append(_Tok(s, m.start(), m.end(), key, True, cap, upper, acronym))
-    return toks
+    fields = _token_fields
+    return [_Tok(s, m.start(), m.end(), *fields(s)) for m in _TOKEN.finditer(text) for s in (m.group(),)]
 
 
 def _before_is(toks: list[_Tok], i: int, ends: set[str]) -> bool:
