@@ -112,6 +112,10 @@ _MAX_PHRASE = 5
 _FIRST_WORDS = {id(lex): {p[0] for p in lex}
                 for lex in (_TITLES, _WEAK_TITLES, _ROLE_WORDS, _UNIT_HEADS, _ORG_HEADS, _UNIT_WORDS, _PLACES, _NOT_NAMES, _VERBISH,
                             _RANKS, _INSTITUTIONS, _SETTLEMENTS, _STOP_VERBS, _STAFF, _TITLE_STOPS)}
+_UNIT_FIRST = _FIRST_WORDS[id(_UNIT_WORDS)]
+_RANK_FIRST = _FIRST_WORDS[id(_RANKS)]
+# a word starting none of the phrases _unknown_lower looks for
+_LOWER_FIRST = set().union(*(_FIRST_WORDS[id(lex)] for lex in (_UNIT_WORDS, _TITLE_STOPS, _WEAK_TITLES, _STOP_VERBS)))
 # The last word before a name that may end a cue or a place word: a cheap test before the regexes.
 _CUE_ENDS = {"chí", "c", "ông", "bà", "ts", "ths", "s", "gs", "pgs", "sĩ", "sư", "ncs", "bs", "kh", ".", "/",
              "anh", "chị", "hùng", "nhân", "cáo", "tượng", "phạm", "cháu", "thương", "dân"}
@@ -485,8 +489,9 @@ def _unknown_lower(toks: list[_Tok], i: int) -> bool:
     """A lower-case word of no lexicon that ends no title: it may continue a unit's proper name
     ("Trung tâm Phát triển đô thị thông minh")."""
     t = toks[i]
-    return t.word and not t.cap and not t.acronym and not _match(toks, i, _UNIT_WORDS) \
-        and not _match(toks, i, _TITLE_STOPS) and not _match(toks, i, _WEAK_TITLES) and not _match(toks, i, _STOP_VERBS)
+    return t.word and not t.cap and not t.acronym and not (t.key in _LOWER_FIRST and (
+        _match(toks, i, _UNIT_WORDS) or _match(toks, i, _TITLE_STOPS) or _match(toks, i, _WEAK_TITLES)
+        or _match(toks, i, _STOP_VERBS)))
 
 
 def _opened(toks: list[_Tok], lo: int, i: int) -> bool:
@@ -887,7 +892,8 @@ def _covered(toks: list[_Tok], j: int, lo: int, hi: int) -> bool:
     t = toks[j]
     if (t.cap and not t.upper) or t.acronym:
         return True
-    return any(_match(toks, s, _UNIT_WORDS, hi) > j - s for s in range(max(lo, j - 3), j + 1))
+    first = _UNIT_FIRST  # _match's own first test, inlined: most words start no unit phrase
+    return any(toks[s].key in first and _match(toks, s, _UNIT_WORDS, hi) > j - s for s in range(max(lo, j - 3), j + 1))
 
 
 def _honorific(match: re.Match) -> str | None:
@@ -1117,7 +1123,8 @@ def _rank_before(text: str, toks: list[_Tok], a: int) -> int | None:
     """Index of the first token of a military rank written right before toks[a] ("Trung tá"), or None."""
     for n in (2, 3):
         p = a - n
-        if p >= 0 and _match(toks, p, _RANKS, a) == n and _adjacent(text, toks[a - 1], toks[a]):
+        if p >= 0 and toks[p].key in _RANK_FIRST and _match(toks, p, _RANKS, a) == n \
+                and _adjacent(text, toks[a - 1], toks[a]):
             return p
     return None
 
