@@ -503,6 +503,33 @@ def stage_search(n: int, repeats: int) -> dict:
 
 
 # -- report --------------------------------------------------------------------------------------------
+STAGE_KEYS = ("server", "crawl", "extract", "preserve", "reextract_noop", "reextract", "bytes", "serve", "search")
+
+
+def merge_results(old: dict, new: dict) -> dict:
+    """`old` with the stages measured in `new` replaced; every stage records the run it came from
+    (command, commit, date, load), so a table assembled from parts says which part is which."""
+    def runs_of(result: dict) -> dict:
+        recorded = dict(result.get("stage_runs") or {})
+        for key in STAGE_KEYS:
+            if key in result and key not in recorded:
+                m = result["machine"]
+                recorded[key] = {"command": result["command"], "commit": m["commit"], "date": m["date"],
+                                 "loadavg_at_start": m["loadavg_at_start"]}
+        return recorded
+
+    merged = dict(old)
+    merged_runs = runs_of(old)
+    new_runs = runs_of(new)
+    for key in STAGE_KEYS:
+        if key in new:
+            merged[key] = new[key]
+            merged_runs[key] = new_runs[key]
+    merged["machine"], merged["command"] = new["machine"], new["command"]
+    merged["stage_runs"] = merged_runs
+    return merged
+
+
 def write_results_md(results_dir: Path = RESULTS_DIR, out_path: Path = RESULTS_MD) -> None:
     """benchmarks/RESULTS.md from every results/*.json (largest size first)."""
     runs = [json.loads(p.read_text()) for p in sorted(results_dir.glob("size-*.json"))]
@@ -517,8 +544,16 @@ def write_results_md(results_dir: Path = RESULTS_DIR, out_path: Path = RESULTS_M
                 f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_mb']:,} MB RAM, Python {m['python']}, "
                 f"SQLite {m['sqlite']}; " + ", ".join(f"{k} {v}" for k, v in m["packages"].items())
                 + f"; commit {m['commit']}; {m['date']}; load average at start {m['loadavg_at_start']} "
-                "(the 2 cores are shared with other sessions: absolute rates move between runs, ratios less).", "",
-                "| figure | ours | peer / target | ratio | target met |", "|---|---|---|---|---|"]
+                "(the 2 cores are shared with other sessions: absolute rates move between runs, ratios less).", ""]
+        parts = {}
+        for key, run in (r.get("stage_runs") or {}).items():
+            parts.setdefault((run["command"], run["commit"], run["date"], str(run["loadavg_at_start"])), []).append(key)
+        if len(parts) > 1:
+            out += ["Assembled from runs in parts (a figure and its peer always come from the same part):", ""]
+            out += [f"- {', '.join(keys)}: `{cmd}` at commit {commit}, {date}, load average at start {load}"
+                    for (cmd, commit, date, load), keys in parts.items()]
+            out.append("")
+        out += ["| figure | ours | peer / target | ratio | target met |", "|---|---|---|---|---|"]
         rows = []
         if "server" in r:
             rows.append(("replay server alone (keep-alive clients)", f"{r['server']['pages_per_s']:.0f} pages/s",
@@ -626,6 +661,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="comma-separated subset of the default list")
     parser.add_argument("--keep", type=Path, help="keep the built archive here")
     parser.add_argument("--no-write", action="store_true", help="print only; leave results/ and RESULTS.md alone")
+    parser.add_argument("--merge", action="store_true",
+                        help="replace only this run's stages in results/size-N.json and keep the others "
+                             "(a full-size run in parts; each stage keeps the commit and load it ran at)")
     args = parser.parse_args(argv)
     stages = set(args.stages.split(","))
     crawl_articles = args.crawl_articles or (min(args.size, 20000) if args.full else min(args.size, 3000))
@@ -676,7 +714,10 @@ def main(argv: list[str] | None = None) -> None:
     print(json.dumps({k: v for k, v in result.items() if k != "machine"}, ensure_ascii=False, indent=1, default=str)[:20000])
     if not args.no_write:
         RESULTS_DIR.mkdir(exist_ok=True)
-        (RESULTS_DIR / f"size-{args.size}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+        path = RESULTS_DIR / f"size-{args.size}.json"
+        if args.merge and path.exists():
+            result = merge_results(json.loads(path.read_text(encoding="utf-8")), result)
+        path.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
         write_results_md()
         log(f"wrote {RESULTS_MD}")
 

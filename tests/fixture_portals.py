@@ -4,8 +4,10 @@ together with crawler.run.crawl, and the stored articles scored against truth.""
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import operator
+import re
 import threading
 import unicodedata
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -87,6 +89,38 @@ class FixturePortals:
         """The bytes a fixture site serves at `path`."""
         routes, _ = self.load(site)
         return (self.root / site / routes["routes"][path]["file"]).read_bytes()
+
+    def layout_faults(self, site: str) -> list[str]:
+        """What makes a fixture site unfit as a test: a truth URL it does not serve or serves as
+        the wrong kind of page, too few articles, non-articles or listing pages, a title not in NFC."""
+        routes, truth = self.load(site)
+        table = routes["routes"]
+        faults = [] if routes["start"] in table else [f"start {routes['start']} not served"]
+        if len(truth["articles"]) < 5 or len(truth["non_articles"]) < 6:
+            faults.append("fewer than 5 articles or 6 non-articles")
+        if len([r for r in table.values() if r["file"].startswith("listing-")]) < 2:
+            faults.append("fewer than 2 listing pages (no paging)")
+        for a in truth["articles"]:
+            if a["url"] not in table or not table[a["url"]]["file"].startswith("article-"):
+                faults.append(f"article {a['url']} not served as an article page")
+            if not unicodedata.is_normalized("NFC", a["title"]):
+                faults.append(f"title of {a['url']} not NFC")
+        for path in truth["non_articles"]:
+            if path not in table or table[path]["file"].startswith(("article-", "listing-")):
+                faults.append(f"non-article {path} not served as a non-article page")
+        return faults
+
+    def unresolved_links(self, site: str) -> list[tuple[str, str]]:
+        """(page file, href) of every local page link the site does not serve (files aside)."""
+        table = self.load(site)[0]["routes"]
+        missing = []
+        for entry in table.values():
+            page = (self.root / site / entry["file"]).read_text(encoding="utf-8")
+            for href in re.findall(r'href="([^"]+)"', page):
+                href = html.unescape(href)
+                if href.startswith("/") and not href.endswith((".pdf", ".css")) and href not in table:
+                    missing.append((entry["file"], href))
+        return missing
 
     @contextlib.contextmanager
     def serve(self, site: str) -> Iterator[tuple[str, list[tuple[str, str]]]]:
