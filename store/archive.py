@@ -303,6 +303,9 @@ class Archive:
             db["articles"].create_index([place, "relevant", "event_year", "event_start", "published_date",
                                          "learners_count", "learners_qualifier"], if_not_exists=True)
         db["appearances"].create_index(["article_id", "person_id", "title"], if_not_exists=True)
+        # reextract finds the pages still to extract by joining articles on page_id: without it the
+        # join compares every page with every article (80 s on a 10k archive, 0.04 s with it)
+        db["articles"].create_index(["page_id"], if_not_exists=True)
         ensure_articles_fts(db.conn)
         if "people_fts" not in db.table_names():
             db["people"].enable_fts(["name", "name_folded"], tokenize=FTS_TOKENIZE, create_triggers=True)
