@@ -32,6 +32,7 @@ import cchc  # noqa: E402,F401  (registers publishing's views on the store)
 from cchc import publish  # noqa: E402
 from extract.normalize import fold  # noqa: E402
 from store import Archive  # noqa: E402
+from store.archive import document_key  # noqa: E402
 
 PROVINCES = ["Vĩnh Phúc", "Hà Nội", "Hưng Yên", "Đồng Tháp", "Quảng Ninh", "Tuyên Quang", "Nghệ An",
              "Thanh Hóa", "Đắk Lắk", "Cần Thơ", "Bắc Ninh", "Lào Cai", "Gia Lai", "Huế", "Cà Mau"]
@@ -82,7 +83,7 @@ def build(path: Path, n: int, seed: int = 1) -> None:
         date = f"{y}-{fill['m']:02d}-{fill['d']:02d}"
         batch_articles.append((i, f"http://127.0.0.1/bench/{i}", province, province, title, date, y, text,
                                int(relevant), "hội nghị tập huấn" if relevant else None, date if relevant else None,
-                               y, fill["n"] if relevant else None, fold(title + "\n" + text)))
+                               y, fill["n"] if relevant else None))
         for name in names:
             key = f"{name}|{province}"
             if key not in people:
@@ -97,8 +98,8 @@ def build(path: Path, n: int, seed: int = 1) -> None:
         if len(batch_articles) >= 5000 or i == n:
             conn.executemany(
                 "INSERT INTO articles (id, url, province, province_now, title, published_date, published_year, text,"
-                " relevant, event_type, event_start, event_year, learners_count, search_text)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch_articles)
+                " relevant, event_type, event_start, event_year, learners_count)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch_articles)
             for fact in batch_facts:
                 if fact[0] == "appearance":
                     conn.execute("INSERT INTO appearances (person_id, article_id, name_as_written, title, evidence)"
@@ -107,8 +108,8 @@ def build(path: Path, n: int, seed: int = 1) -> None:
                     conn.execute("INSERT INTO rankings (article_id, index_name, year, rank, total, subject, evidence)"
                                  " VALUES (?, 'PAR INDEX', ?, ?, 63, ?, 'xếp thứ')", [fact[1], fact[3], fact[4], fact[2]])
                 else:
-                    conn.execute("INSERT INTO documents (article_id, number, kind, date, evidence)"
-                                 " VALUES (?, ?, 'KH', ?, 'Kế hoạch')", [fact[1], fact[2], fact[3]])
+                    conn.execute("INSERT INTO documents (article_id, number, kind, date, evidence, number_key)"
+                                 " VALUES (?, ?, 'KH', ?, 'Kế hoạch', ?)", [fact[1], fact[2], fact[3], document_key(fact[2])])
             conn.commit()
             batch_articles, batch_facts = [], []
     conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")

@@ -128,7 +128,8 @@ def event_type(title: str | None, text: "str | Document | None") -> str | None:
     t = _fold_event(title)[:1000]
     # a training only recommended or planned ("Đoàn đề nghị huyện tổ chức tập huấn trong quý IV") is not the
     # article's event
-    lead = [s for s in _own_event_sentences(_lead(text or "")) if s not in _planned_event_sentences(text or "")]
+    planned = _planned_event_sentences(text or "")  # once, not once per lead sentence
+    lead = [s for s in _own_event_sentences(_lead(text or "")) if s not in planned]
     kind = _type_in(t, bare=False)  # the title names the event: "Lớp bồi dưỡng …", "HỘI NGHỊ TẬP HUẤN …"
     if kind:
         return kind
@@ -315,6 +316,41 @@ def _province_re() -> tuple[re.Pattern, dict]:
     return rx, owner
 
 
+@functools.lru_cache(maxsize=1)
+def _province_dispatch() -> tuple[re.Pattern, dict[str, re.Pattern]]:
+    """`_province_re` split by the first letter of its names: (a pattern finding the places a name can
+    start, {letter: the pattern holding only the names starting with it}). Each part keeps the group
+    names and the order of the alternatives, so at a given place it matches what the whole pattern
+    matches; trying ~10 names there instead of ~150 at every character is what makes it fast."""
+    by_first: dict[str, dict[int, list[str]]] = {}
+    for i, u in enumerate(load_provinces()):
+        alts = [(canonical_tones(a).strip().lower()[:1], _alias_pattern(a))
+                for a in u["aliases"] if not re.fullmatch(r"[a-z\-]+", a)]
+        alts += [("t", r"(?:thành\s+phố|tp\.?)\s*" + _alias_pattern(a)) for a in u["strict"]]
+        for first, pattern in sorted(alts, key=lambda fp: len(fp[1]), reverse=True):
+            by_first.setdefault(first, {}).setdefault(i, []).append(pattern)
+    parts = {first: re.compile(r"(?<!\w)(?:" + "|".join(f"(?P<p{i}>{'|'.join(alts)})" for i, alts in groups.items())
+                               + r")(?!\w)") for first, groups in by_first.items()}
+    starts = re.compile(r"(?<!\w)[" + re.escape("".join(sorted(parts))) + "]")
+    return starts, parts
+
+
+def _province_matches(low: str) -> list[re.Match]:
+    """`_province_re().finditer(low)`, the same matches found through `_province_dispatch`."""
+    starts, parts = _province_dispatch()
+    out, pos, search = [], 0, starts.search
+    while True:
+        c = search(low, pos)
+        if c is None:
+            return out
+        m = parts[c.group()].match(low, c.start())
+        if m:
+            out.append(m)
+            pos = m.end()
+        else:
+            pos = c.start() + 1
+
+
 _CITY_PREFIX = re.compile(r"(?:thành\s+phố|tp\.?)\s*", re.IGNORECASE)
 _NAME_WORD = re.compile(r"[^\W\d_]+")
 
@@ -358,9 +394,9 @@ def _province_mentions(text: str) -> tuple:
     low = canon.lower()
     if len(low) != len(canon):
         low = canon
-    rx, owner = _province_re()
+    owner = _province_re()[1]
     out = []
-    for m in rx.finditer(low):
+    for m in _province_matches(low):
         if not _capitalised(canon[m.start():m.end()]):
             continue  # "nền thái bình": a common noun
         before = _WORD_BEFORE.search(canon, max(0, m.start() - 12), m.start())

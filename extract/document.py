@@ -21,9 +21,22 @@ def _fold_char(ch: str) -> str:
     return base if len(base) == 1 else ch
 
 
+class _FoldTable(dict):
+    """The `str.translate` table of `fold_aligned`, filled in as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        value = ch.lower() if code <= 127 else _fold_char(ch)
+        self[code] = value
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold_aligned(text: str) -> str:
     """`text` without diacritics, đ→d, lower case, one character per character of `text`."""
-    return "".join(_fold_char(ch) if ord(ch) > 127 else ch.lower() for ch in text)
+    return text.translate(_FOLD_TABLE)
 
 
 class Document:

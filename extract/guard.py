@@ -23,11 +23,54 @@ _RAW_TEXT_END = {"script": re.compile(r"</script\s*>", re.I), "style": re.compil
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
+
+
+def _raw_text(name: str) -> str:
+    # an opening tag whose name (as _TOKEN reads it, ASCII letters, longest name followed by \b) is
+    # `name`, not self-closing, then its raw text up to the first closing tag _RAW_TEXT_END finds
+    cased = "".join(f"[{c.upper()}{c}]" for c in name)
+    return rf"({cased})\b(?![A-Za-z0-9:_-]+\b)[^>]*(?<!/)>[^<]*(?:<(?!(?i:/{name}\s*>))[^<]*)*"
+
+
+# The tokens cap_nesting's loop visits, in one findall: comments; script/style/textarea openers with
+# their raw text consumed (the loop jumps over it); other tags as (slash, name, "/" when self-closing).
+_FAST_TOKEN = re.compile(r"<(?:!--.*?(?:-->|$)|" + "|".join(_raw_text(n) for n in _RAW_TEXT_END)
+                         + r"|(/?)([A-Za-z][A-Za-z0-9:_-]*)\b[^>/]*(?:/(?!>)[^>/]*)*(/?)>)", re.S)
+
+
 def cap_nesting(html: str, max_depth: int = MAX_DEPTH) -> str:
     """`html` with elements nested deeper than `max_depth` unwrapped (their content kept); the
     input itself when it is not that deep. Linear time."""
     if html.count("<") < max_depth:
         return html
+    # The common case, a page never that deep, is decided over findall's tuples (3x faster than the
+    # token-by-token search below); the first tag that would be cut hands the page to that search.
+    stack: list[str] = []
+    pop, push = stack.pop, stack.append
+    for script, style, textarea, slash, name, self_closing in _FAST_TOKEN.findall(html):
+        if name:
+            name = name.lower()
+            if slash:
+                if name in stack:
+                    while pop() != name:
+                        pass
+                continue
+            if self_closing or name in _VOID:
+                continue
+        elif script or style or textarea:
+            name = (script or style or textarea).lower()
+        else:
+            continue  # a comment
+        if name in _SELF_CLOSING_SIBLINGS and stack and stack[-1] == name:
+            pop()
+        if len(stack) >= max_depth:
+            return _cut_nesting(html, max_depth)
+        push(name)
+    return html
+
+
+def _cut_nesting(html: str, max_depth: int) -> str:
+    """cap_nesting's cuts, token by token."""
     stack: list[str] = []
     dropped: dict[str, int] = {}
     cuts: list[tuple[int, int]] = []

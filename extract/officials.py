@@ -112,6 +112,10 @@ _MAX_PHRASE = 5
 _FIRST_WORDS = {id(lex): {p[0] for p in lex}
                 for lex in (_TITLES, _WEAK_TITLES, _ROLE_WORDS, _UNIT_HEADS, _ORG_HEADS, _UNIT_WORDS, _PLACES, _NOT_NAMES, _VERBISH,
                             _RANKS, _INSTITUTIONS, _SETTLEMENTS, _STOP_VERBS, _STAFF, _TITLE_STOPS)}
+_UNIT_FIRST = _FIRST_WORDS[id(_UNIT_WORDS)]
+_RANK_FIRST = _FIRST_WORDS[id(_RANKS)]
+# a word starting none of the phrases _unknown_lower looks for
+_LOWER_FIRST = set().union(*(_FIRST_WORDS[id(lex)] for lex in (_UNIT_WORDS, _TITLE_STOPS, _WEAK_TITLES, _STOP_VERBS)))
 # The last word before a name that may end a cue or a place word: a cheap test before the regexes.
 _CUE_ENDS = {"chí", "c", "ông", "bà", "ts", "ths", "s", "gs", "pgs", "sĩ", "sư", "ncs", "bs", "kh", ".", "/",
              "anh", "chị", "hùng", "nhân", "cáo", "tượng", "phạm", "cháu", "thương", "dân"}
@@ -195,19 +199,20 @@ def _classify(word: str) -> tuple[str, bool, bool, bool]:
     return key, False, False, False
 
 
+@lru_cache(maxsize=65536)
+def _token_fields(s: str) -> tuple[str, bool, bool, bool, bool]:
+    """(key, word, cap, upper, acronym) of a token's text (cached: the vocabulary is small)."""
+    if not s[0].isalpha():
+        return "", False, False, False, False
+    if s[-1].isdigit() or s[-2:-1].isdigit():  # a unit code: "C06", "PC06A"
+        return s.lower(), True, False, False, True
+    key, cap, upper, acronym = _classify(s)
+    return key, True, cap, upper, acronym
+
+
 def _tokenize(text: str) -> list[_Tok]:
-    toks = []
-    append = toks.append
-    for m in _TOKEN.finditer(text):
-        s = m.group(0)
-        if not s[0].isalpha():
-            append(_Tok(s, m.start(), m.end()))
-        elif s[-1].isdigit() or s[-2:-1].isdigit():  # a unit code: "C06", "PC06A"
-            append(_Tok(s, m.start(), m.end(), s.lower(), True, False, False, True))
-        else:
-            key, cap, upper, acronym = _classify(s)
-            append(_Tok(s, m.start(), m.end(), key, True, cap, upper, acronym))
-    return toks
+    fields = _token_fields
+    return [_Tok(s, m.start(), m.end(), *fields(s)) for m in _TOKEN.finditer(text) for s in (m.group(),)]
 
 
 def _before_is(toks: list[_Tok], i: int, ends: set[str]) -> bool:
@@ -484,8 +489,9 @@ def _unknown_lower(toks: list[_Tok], i: int) -> bool:
     """A lower-case word of no lexicon that ends no title: it may continue a unit's proper name
     ("Trung tâm Phát triển đô thị thông minh")."""
     t = toks[i]
-    return t.word and not t.cap and not t.acronym and not _match(toks, i, _UNIT_WORDS) \
-        and not _match(toks, i, _TITLE_STOPS) and not _match(toks, i, _WEAK_TITLES) and not _match(toks, i, _STOP_VERBS)
+    return t.word and not t.cap and not t.acronym and not (t.key in _LOWER_FIRST and (
+        _match(toks, i, _UNIT_WORDS) or _match(toks, i, _TITLE_STOPS) or _match(toks, i, _WEAK_TITLES)
+        or _match(toks, i, _STOP_VERBS)))
 
 
 def _opened(toks: list[_Tok], lo: int, i: int) -> bool:
@@ -886,7 +892,8 @@ def _covered(toks: list[_Tok], j: int, lo: int, hi: int) -> bool:
     t = toks[j]
     if (t.cap and not t.upper) or t.acronym:
         return True
-    return any(_match(toks, s, _UNIT_WORDS, hi) > j - s for s in range(max(lo, j - 3), j + 1))
+    first = _UNIT_FIRST  # _match's own first test, inlined: most words start no unit phrase
+    return any(toks[s].key in first and _match(toks, s, _UNIT_WORDS, hi) > j - s for s in range(max(lo, j - 3), j + 1))
 
 
 def _honorific(match: re.Match) -> str | None:
@@ -1116,7 +1123,8 @@ def _rank_before(text: str, toks: list[_Tok], a: int) -> int | None:
     """Index of the first token of a military rank written right before toks[a] ("Trung tá"), or None."""
     for n in (2, 3):
         p = a - n
-        if p >= 0 and _match(toks, p, _RANKS, a) == n and _adjacent(text, toks[a - 1], toks[a]):
+        if p >= 0 and toks[p].key in _RANK_FIRST and _match(toks, p, _RANKS, a) == n \
+                and _adjacent(text, toks[a - 1], toks[a]):
             return p
     return None
 

@@ -34,6 +34,26 @@ _INDEX_RE = re.compile(
     r"|chỉ\s+số\s+(?:sẵn\s+sàng|ứng\s+dụng)[\w\s]{0,30}?(?:CNTT|công\s+nghệ\s+thông\s+tin))",
     re.IGNORECASE,
 )
+# Every alternative of _INDEX_RE starts with one of these (same flags): the only places worth trying it.
+_INDEX_STARTS = re.compile(r"chỉ|par|sipas|papi|pci|ddci|dti|ict", re.IGNORECASE)
+
+
+def _index_matches(text: str):
+    """`_INDEX_RE.finditer(text)`, tried only where `_INDEX_STARTS` matches (5x faster on a page
+    that names no index, the common case)."""
+    pos, search, match = 0, _INDEX_STARTS.search, _INDEX_RE.match
+    while True:
+        c = search(text, pos)
+        if c is None:
+            return
+        m = match(text, c.start())
+        if m:
+            yield m
+            pos = m.end()
+        else:
+            pos = c.start() + 1
+
+
 _INDEX_NAME = {"par": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI", "pci": "PCI", "other": "other"}
 
 # "thứ nhì", "thứ ba" … as ranks (only after a ranking verb, so "thứ Hai tuần sau" stays a weekday)
@@ -343,7 +363,7 @@ class _Reader:
         self.text = doc.text[:MAX_TEXT]
         self.published_year = published_year
         self.province = province
-        self.indexes = list(itertools.islice(_INDEX_RE.finditer(self.text), 5 * MAX_CANDIDATES))
+        self.indexes = list(itertools.islice(_index_matches(self.text), 5 * MAX_CANDIDATES))
         self.idx_starts = [m.start() for m in self.indexes]
         self.out: list[dict] = []
         self.seen: set = set()
@@ -434,7 +454,7 @@ class _Reader:
                 if year:
                     return year
         title = self.doc.title or ""
-        for m in _INDEX_RE.finditer(title):
+        for m in _index_matches(title):
             if m.lastgroup == name:
                 year = _year_in(title, m.end(), min(len(title), m.end() + 25), last=False) or _year_in(title, 0, m.start())
                 if year:

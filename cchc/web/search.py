@@ -10,17 +10,19 @@
   most recently archived matches instead, those with the words in the title first (FTS5 walks its
   doclist from the newest rowid and stops), and the page says so. Only the rows shown are read
   from `articles`; counts stop at COUNT_CAP.
-- Each article comes with an FTS5 `snippet()` of its body, the query's words highlighted
-  (escaped first, then our own <mark>)."""
+- Each article comes with a fragment of its text as written around the query (the phrase where it
+  occurs, else the stretch holding most of its words), found here in Python for the rows shown
+  only: the index holds the text with đ→d (store/archive.py), so FTS5's `snippet()` could not
+  give it as written. The query's words are highlighted (escaped first, then our own <mark>)."""
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 
 from markupsafe import Markup, escape
 
 from cchc.web import common
-from cchc.web.markup import HIT_CLOSE, HIT_OPEN
 from extract.document import fold_aligned
 from extract.normalize import fold
 
@@ -28,9 +30,26 @@ ARTICLE_LIMIT = 20
 PEOPLE_LIMIT = 20
 COUNT_CAP = 1000
 RANK_CAP = 500
-SNIPPET_TOKENS = 28
-BM25_WEIGHTS = "10.0, 1.0, 1.0"  # title, text, search_text (folded title + text)
+SNIPPET_CHARS = 110  # each side of the match
+BM25_WEIGHTS = "10.0, 1.0"  # search_title, search_text (title and text, đ→d)
 _TOKEN = re.compile(r"\w+")
+
+
+class _AlignedFold(dict):
+    """str.translate table giving extract.document.fold_aligned's result a C loop: each code
+    point folded once, on first sight (a search page folds the texts of twenty articles)."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = fold_aligned(chr(code))
+        return folded
+
+
+_ALIGNED = _AlignedFold()
+
+
+def aligned_fold(text: str) -> str:
+    """`text` without diacritics, đ→d, lower case, one character per character (as fold_aligned)."""
+    return text.translate(_ALIGNED)
 
 
 def query_words(q: str | None) -> list[str]:
@@ -55,23 +74,34 @@ def _count(conn: sqlite3.Connection, table: str, match: str) -> tuple[int, bool]
     return min(n, COUNT_CAP), n > COUNT_CAP
 
 
-def _contains(fragment: str, words: list[str]) -> bool:
-    folded = fold_aligned(fragment)
-    return any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", folded) for w in words)
-
-
-def _window(conn: sqlite3.Connection, article_id: int, words: list[str], width: int = 110) -> str | None:
-    """A fragment of the article's text around the query (as a phrase, else its first word), when
-    FTS5's snippet of the text column could not show it (a match through đ→d folding)."""
-    row = conn.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
-    text = (row[0] if row else "") or ""
-    folded = fold_aligned(text)
-    for needle in (" ".join(words), *words):
-        m = re.search(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", folded)
-        if m:
-            start, end = max(0, m.start() - width), min(len(text), m.end() + width)
-            return ("… " if start else "") + " ".join(text[start:end].split()) + (" …" if end < len(text) else "")
-    return None
+def snippet(text: str, words: list[str], width: int = SNIPPET_CHARS) -> str:
+    """A fragment of `text` as written around the query: its words as a phrase where they occur,
+    else the stretch of 2×`width` characters holding most distinct words (earliest on a tie); the
+    start of the text when none occurs (a match in the title only)."""
+    text = text or ""
+    folded = aligned_fold(text)
+    start = end = None
+    m = re.search(r"(?<!\w)" + re.escape(" ".join(words)) + r"(?!\w)", folded) if words else None
+    if m:
+        start, end = m.start(), m.end()
+    else:
+        hits = sorted((m.start(), m.end(), w) for w in words
+                      for m in re.finditer(r"(?<!\w)" + re.escape(w) + r"(?!\w)", folded))
+        best = -1
+        for i, (s_, e_, _) in enumerate(hits[:200]):  # a common word: its first 200 places will do
+            near = list(itertools.takewhile(lambda h: h[0] - s_ <= 2 * width, hits[i:i + 50]))
+            distinct = len({h[2] for h in near})
+            if distinct > best:
+                best, start, end = distinct, s_, max(h[1] for h in near)
+            if best == len(words):
+                break
+    if start is None:
+        start, end = 0, 0
+        left, right = 0, min(len(text), 2 * width)
+    else:
+        pad = max(0, 2 * width - (end - start)) // 2
+        left, right = max(0, start - pad), min(len(text), end + pad)
+    return ("… " if left else "") + " ".join(text[left:right].split()) + (" …" if right < len(text) else "")
 
 
 def highlight(fragment: str, words: list[str]) -> Markup:
@@ -79,7 +109,7 @@ def highlight(fragment: str, words: list[str]) -> Markup:
 
     Matching ignores diacritics and case (the aligned fold keeps offsets), so "do quy tien" marks
     "Đỗ Quý Tiến" in the text as written."""
-    folded = fold_aligned(fragment)
+    folded = aligned_fold(fragment)
     spans: list[tuple[int, int]] = []
     phrase = " ".join(words)
     patterns = [phrase] if phrase and phrase in folded else words
@@ -128,7 +158,7 @@ def search_articles(conn: sqlite3.Connection, q: str, limit: int = ARTICLE_LIMIT
             floor = window[-1]
             in_title = {r[0] for r in conn.execute(
                 "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ?",
-                ["{title} : " + match, floor])}
+                ["{search_title} : " + match, floor])}
             ordered = sorted(window, key=lambda rowid: (rowid not in in_title, -rowid))
             found = [{"id": rowid} for rowid in ordered[:limit + len(seen)]]
         else:
@@ -140,17 +170,11 @@ def search_articles(conn: sqlite3.Connection, q: str, limit: int = ARTICLE_LIMIT
             if h["id"] not in seen and len(hits) < limit:
                 seen.add(h["id"])
                 hits.append({**h, "tier": tier})
-    details, snippets = {}, {}
+    details = {}
     if hits:
         marks = ",".join("?" * len(hits))
-        for tier, match in tiers:  # snippets for the rows shown only
-            for row_id, snip in conn.execute(f"""
-                    SELECT rowid, snippet(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', ' … ', {SNIPPET_TOKENS})
-                    FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({marks})""",
-                                             [match, *[h["id"] for h in hits]]):
-                snippets.setdefault(row_id, snip)
         for row in common.rows(conn, f"""
-                SELECT id, title, province, province_now, published_date, event_type, relevant, url
+                SELECT id, title, province, province_now, published_date, event_type, relevant, url, text
                 FROM articles WHERE id IN ({marks})""", [h["id"] for h in hits]):
             details[row["id"]] = row
     out = []
@@ -158,12 +182,10 @@ def search_articles(conn: sqlite3.Connection, q: str, limit: int = ARTICLE_LIMIT
         row = details.get(h["id"])
         if row is None:
             continue
-        plain = (snippets.get(h["id"]) or "").replace(HIT_OPEN, "").replace(HIT_CLOSE, "")
-        if not _contains(plain, words):  # the match is only in the folded copy (đ): window it here
-            plain = _window(conn, row["id"], words) or plain
+        text = row.pop("text")
         out.append({**row, "article_id": row["id"], "tier": h["tier"], "href": common.article_path(row["id"]),
                     "title_html": highlight(row["title"] or "", words),
-                    "snippet_html": highlight(plain, words),
+                    "snippet_html": highlight(snippet(text, words), words),
                     "province_href": common.province_path(row["province"])})
     count, capped = counts[-1]
     phrase_count = counts[0][0]
@@ -184,16 +206,20 @@ def search_people(conn: sqlite3.Connection, q: str, limit: int = PEOPLE_LIMIT) -
                 [match, limit]).fetchall():
             if person_id not in ids and len(ids) < limit:
                 ids.append(person_id)
-    rows = []
-    for person_id in ids:
-        row = common.one(conn, """
+    found = {}
+    if ids:  # one query for the people shown
+        found = {row["person_id"]: row for row in common.rows(conn, f"""
             SELECT p.id AS person_id, p.name, p.scope, count(ap.id) AS appearances,
                    count(DISTINCT ap.article_id) AS articles,
                    group_concat(DISTINCT a.province) AS provinces,
                    min(coalesce(a.event_start, a.published_date)) AS first_seen,
                    max(coalesce(a.event_start, a.published_date)) AS last_seen
             FROM people p LEFT JOIN appearances ap ON ap.person_id = p.id
-            LEFT JOIN articles a ON a.id = ap.article_id WHERE p.id = ? GROUP BY p.id""", [person_id])
+            LEFT JOIN articles a ON a.id = ap.article_id WHERE p.id IN ({",".join("?" * len(ids))})
+            GROUP BY p.id""", ids)}
+    rows = []
+    for person_id in ids:
+        row = found.get(person_id)
         if row:
             row["href"] = common.person_path(person_id)
             row["name_html"] = highlight(row["name"], words)
