@@ -105,9 +105,11 @@ def _init_worker(db_path: str, extractor: str, configs: dict, version: str) -> N
 
 
 def _extract_chunk(chunk: list[int]) -> list[tuple]:
-    """[(page id, url, site, record | None, articles row | None, error | None)] for one chunk."""
+    """[(page id, url, site, record | None, articles row | None, story print | None, error | None)]
+    for one chunk."""
     from extract.encoding import decode_page
     from store.archive import article_row
+    from store.stories import story_print
 
     codec, extract, configs = _WORKER["codec"], _WORKER["extract"], _WORKER["configs"]
     out = []
@@ -124,9 +126,10 @@ def _extract_chunk(chunk: list[int]) -> list[tuple]:
             if not record.get("url"):
                 record["url"] = final_url or url
             row = article_row(record, page_id, site, _WORKER["version"])
-            out.append((page_id, url, site, record, row, None))
+            # the SimHash here, not in the single writer (it was 0.42 of the writer's 0.72 ms an article)
+            out.append((page_id, url, site, record, row, story_print(row["text"]), None))
         except Exception as exc:  # one bad page must not stop the rebuild; it stays preserved
-            out.append((page_id, url, site, None, None, f"{url}: {exc!r}"))
+            out.append((page_id, url, site, None, None, None, f"{url}: {exc!r}"))
     return out
 
 
@@ -218,13 +221,14 @@ def _warm(extractor: str) -> None:
 def _store(archive, items: list[tuple], version: str, result: ReextractResult) -> None:
     """Write one batch of worker results in one transaction."""
     with archive.batch():
-        for page_id, url, site, record, row, error in items:
+        for page_id, url, site, record, row, print_value, error in items:
             if record is None:
                 result.failed += 1
                 if len(result.errors) < 20:
                     result.errors.append(error)
                 continue
-            archive.save_article(record, page_id=page_id, site=site, extractor_version=version, row=row)
+            archive.save_article(record, page_id=page_id, site=site, extractor_version=version, row=row,
+                                 story_print=print_value)
             result.done += 1
 
 

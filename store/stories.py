@@ -15,6 +15,7 @@ word 3-grams the distinct articles of the replay are ≥ 16 bits apart and a rep
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import sqlite3
@@ -34,6 +35,8 @@ def _gram_hash(gram: str) -> int:
     return int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "big")
 
 
+# The crawl asks for one text's print twice in a row (near_duplicate, then save_print): cached.
+@functools.lru_cache(maxsize=16)
 def story_print(text: str | None) -> int | None:
     """The 64-bit SimHash of an article text over its word 3-grams (folded: diacritics, case and đ
     do not count), or None for a text too short to fingerprint."""
@@ -61,9 +64,15 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE INDEX IF NOT EXISTS idx_story_prints_b{i} ON story_prints (b{i})")
 
 
-def save_print(conn: sqlite3.Connection, article_id: int, site: str | None, text: str | None) -> None:
-    """Record (or replace, or drop) the fingerprint of one stored article."""
-    value = story_print(text)
+_UNKNOWN = object()
+
+
+def save_print(conn: sqlite3.Connection, article_id: int, site: str | None, text: str | None,
+               value: int | None | object = _UNKNOWN) -> None:
+    """Record (or replace, or drop) the fingerprint of one stored article; `value` is
+    `story_print(text)` when the caller (a reextract worker) computed it already."""
+    if value is _UNKNOWN:
+        value = story_print(text)
     if value is None:
         conn.execute("DELETE FROM story_prints WHERE article_id = ?", [article_id])
         return
