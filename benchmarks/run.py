@@ -6,8 +6,9 @@
 Stages (each prints its figures and ratios, then benchmarks/RESULTS.md is rewritten from every
 result file in benchmarks/results/):
 - server:   the large replay (replay/large.py) alone, keep-alive clients: it must not be the limit;
-- crawl:    `crawler.run.crawl` (preserve + extract + store) vs a bare Scrapy spider (CSS only) on the
-            same loopback sites, settings and concurrency, plus the pipeline with a no-op extractor;
+- crawl:    `crawler.run.crawl` (fetch + preserve, then extract + store) vs a bare Scrapy spider (CSS
+            only) on the same loopback sites, settings and concurrency, end to end and fetch phase alone,
+            plus the pipeline with a no-op extractor;
             reactor lag and peak RSS from a probe extension;
 - extract:  `extract.extract_html` vs `trafilatura.extract` on the same pages (pages/s, ratio), with
             the title/date/relevance agreement against the replay's truth and a profile;
@@ -190,27 +191,34 @@ def run_bare(configs: list[dict], workdir: Path) -> dict:
 
 
 def stage_crawl(replay: LargeReplay, sizes: dict, crawl_articles: int, repeats: int, workdir: Path) -> dict:
-    """Bare spider, pipeline and pipeline without extraction, alternated `repeats` times."""
+    """Bare spider, pipeline and pipeline without extraction, alternated `repeats` times. The crawl
+    fetches and preserves first and extracts after (crawler/deferred.py), so each run has two rates:
+    the fetch (responses over spider open to close, the probe's) and end to end (responses over the
+    whole `crawl()` call, extraction included) -- the figure the target is about."""
     configs = crawl_configs(replay, sizes, crawl_articles)
-    runs: dict[str, list[dict]] = {"bare": [], "pipeline": [], "pipeline_noop": [], "pipeline_pooled": []}
+    runs: dict[str, list[dict]] = {"bare": [], "pipeline": [], "pipeline_noop": []}
     for r in range(repeats):
         runs["bare"].append(run_bare(configs, workdir))
         log(f"crawl {r + 1}/{repeats} bare: {runs['bare'][-1]['pages_per_s']:.0f} pages/s")
         runs["pipeline"].append(run_pipeline(configs, workdir))
-        log(f"crawl {r + 1}/{repeats} pipeline: {runs['pipeline'][-1]['pages_per_s']:.1f} pages/s "
-            f"({runs['pipeline'][-1]['articles']} articles)")
+        log(f"crawl {r + 1}/{repeats} pipeline: fetch {runs['pipeline'][-1]['pages_per_s']:.1f} pages/s, "
+            f"{runs['pipeline'][-1]['wall_s']:.0f} s end to end ({runs['pipeline'][-1]['articles']} articles)")
         runs["pipeline_noop"].append(run_pipeline(configs, workdir, "benchmarks.probes:noop_extract"))
-        log(f"crawl {r + 1}/{repeats} pipeline, no-op extractor: {runs['pipeline_noop'][-1]['pages_per_s']:.0f} pages/s")
-        runs["pipeline_pooled"].append(run_pipeline(configs, workdir, "benchmarks.probes:pooled_extract"))
-        log(f"crawl {r + 1}/{repeats} pipeline, extraction in a process pool: "
-            f"{runs['pipeline_pooled'][-1]['pages_per_s']:.1f} pages/s")
+        log(f"crawl {r + 1}/{repeats} pipeline, no-op extractor: fetch {runs['pipeline_noop'][-1]['pages_per_s']:.0f} pages/s, "
+            f"{runs['pipeline_noop'][-1]['wall_s']:.0f} s end to end")
+    for rs in runs.values():
+        for x in rs:
+            x["wall_pages_per_s"] = x["responses"] / x["wall_s"] if x.get("responses") and x.get("wall_s") else None
     out = {"configs_articles": crawl_articles, "runs": runs}
     for name, rs in runs.items():
-        out[name] = {k: spread([x[k] for x in rs]) for k in ("pages_per_s", "lag_p95_ms", "lag_max_ms", "maxrss_mb", "responses")
+        out[name] = {k: spread([x[k] for x in rs]) for k in ("pages_per_s", "wall_pages_per_s", "lag_p95_ms", "lag_max_ms",
+                                                              "maxrss_mb", "responses")
                      if all(x.get(k) is not None for x in rs)}
-    out["ratio_pipeline_vs_bare"] = out["pipeline"]["pages_per_s"]["median"] / out["bare"]["pages_per_s"]["median"]
-    out["ratio_noop_vs_bare"] = out["pipeline_noop"]["pages_per_s"]["median"] / out["bare"]["pages_per_s"]["median"]
-    out["ratio_pooled_vs_bare"] = out["pipeline_pooled"]["pages_per_s"]["median"] / out["bare"]["pages_per_s"]["median"]
+    bare = out["bare"]
+    for name in ("pipeline", "pipeline_noop"):
+        short = "pipeline" if name == "pipeline" else "noop"
+        out[f"ratio_{short}_vs_bare"] = out[name]["wall_pages_per_s"]["median"] / bare["wall_pages_per_s"]["median"]
+        out[f"ratio_{short}_fetch_vs_bare"] = out[name]["pages_per_s"]["median"] / bare["pages_per_s"]["median"]
     return out
 
 
@@ -564,12 +572,25 @@ def write_results_md(results_dir: Path = RESULTS_DIR, out_path: Path = RESULTS_M
                          "must exceed the bare spider", f"{r['server']['pages_per_s'] / r['crawl']['bare']['pages_per_s']['median']:.1f}× bare" if "crawl" in r else "", ""))
         if "crawl" in r:
             c = r["crawl"]
-            rows.append((f"crawl + preserve + extract + store ({c['pipeline']['responses']['median']:.0f} responses)",
-                         f"{fmt(c['pipeline']['pages_per_s'])} pages/s",
-                         f"bare Scrapy (CSS only) {fmt(c['bare']['pages_per_s'])} pages/s; target ≥ 0.90×",
-                         f"**{c['ratio_pipeline_vs_bare']:.2f}**", "✔" if c["ratio_pipeline_vs_bare"] >= 0.9 else "✘"))
-            rows.append(("the same with a no-op extractor", f"{fmt(c['pipeline_noop']['pages_per_s'])} pages/s",
-                         "bare Scrapy", f"{c['ratio_noop_vs_bare']:.2f}", ""))
+            if "wall_pages_per_s" in c["pipeline"]:  # fetch, then extraction: both rates
+                rows.append((f"crawl + preserve + extract + store, end to end ({c['pipeline']['responses']['median']:.0f} responses)",
+                             f"{fmt(c['pipeline']['wall_pages_per_s'])} pages/s",
+                             f"bare Scrapy (CSS only) {fmt(c['bare']['wall_pages_per_s'])} pages/s (process wall time); target ≥ 0.90×",
+                             f"**{c['ratio_pipeline_vs_bare']:.2f}**", "✔" if c["ratio_pipeline_vs_bare"] >= 0.9 else "✘"))
+                rows.append(("its fetch phase alone (fetch, classify links, preserve; extraction after)",
+                             f"{fmt(c['pipeline']['pages_per_s'])} pages/s",
+                             f"bare Scrapy {fmt(c['bare']['pages_per_s'])} pages/s (spider open to close)",
+                             f"{c['ratio_pipeline_fetch_vs_bare']:.2f}", ""))
+                rows.append(("the same with a no-op extractor, end to end / fetch",
+                             f"{fmt(c['pipeline_noop']['wall_pages_per_s'])} / {fmt(c['pipeline_noop']['pages_per_s'])} pages/s",
+                             "bare Scrapy", f"{c['ratio_noop_vs_bare']:.2f} / {c['ratio_noop_fetch_vs_bare']:.2f}", ""))
+            else:  # result files from before the crawl deferred extraction
+                rows.append((f"crawl + preserve + extract + store ({c['pipeline']['responses']['median']:.0f} responses)",
+                             f"{fmt(c['pipeline']['pages_per_s'])} pages/s",
+                             f"bare Scrapy (CSS only) {fmt(c['bare']['pages_per_s'])} pages/s; target ≥ 0.90×",
+                             f"**{c['ratio_pipeline_vs_bare']:.2f}**", "✔" if c["ratio_pipeline_vs_bare"] >= 0.9 else "✘"))
+                rows.append(("the same with a no-op extractor", f"{fmt(c['pipeline_noop']['pages_per_s'])} pages/s",
+                             "bare Scrapy", f"{c['ratio_noop_vs_bare']:.2f}", ""))
             if "pipeline_pooled" in c:
                 rows.append(("the same, extraction in a process pool (experiment)", f"{fmt(c['pipeline_pooled']['pages_per_s'])} pages/s",
                              "bare Scrapy", f"{c['ratio_pooled_vs_bare']:.2f}", ""))
