@@ -25,7 +25,9 @@ def _atom_time(value: str | None) -> str:
 
 def feed_entries(conn: sqlite3.Connection, province: str | None = None, era: str = "then") -> list[dict]:
     """The newest relevant articles (optionally of one province), newest first."""
-    where, params = "a.relevant = 1", []
+    # "+": not by the relevance index (which would sort every relevant article), but newest ids
+    # first until FEED_LIMIT relevant ones are found; a province's feed goes by its index
+    where, params = "+a.relevant = 1", []
     if province:
         where += f" AND a.{'province' if era == 'then' else 'province_now'} = ?"
         params.append(province)
