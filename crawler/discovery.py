@@ -142,13 +142,29 @@ def is_pager_url(url: str) -> bool:
     return PAGER_URL.search(url) is not None
 
 
-@dataclass
 class Link:
-    """An absolute on-page link with its visible label."""
+    """An absolute on-page link with its visible label (`text`: read from the element when first
+    asked, since most of a page's links are dismissed by their URL alone)."""
 
-    url: str
-    text: str
-    node: object = field(repr=False, default=None)
+    __slots__ = ("url", "node", "_text")
+
+    def __init__(self, url: str, text: str | None = None, node: object = None) -> None:
+        self.url, self.node, self._text = url, node, text
+
+    @property
+    def text(self) -> str:
+        """The link's visible text, white space collapsed, else its title attribute."""
+        if self._text is None:
+            a = self.node
+            self._text = (_SPACES.sub(" ", a.text_content() or "").strip() or (a.get("title") or "").strip()
+                          if a is not None else "")
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"Link(url={self.url!r}, text={self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Link) and (self.url, self.text) == (other.url, other.text)
 
 
 def links(root, base_url: str) -> list[Link]:
@@ -167,10 +183,8 @@ def links(root, base_url: str) -> list[Link]:
             url = _http_join(origin, href)
         else:
             url = _http_join(base_url, href)
-        if url is None:
-            continue
-        text = _SPACES.sub(" ", a.text_content() or "").strip() or (a.get("title") or "").strip()
-        out.append(Link(url, text, a))
+        if url is not None:
+            out.append(Link(url, None, a))
     return out
 
 
@@ -199,6 +213,18 @@ def _http_join(base_url: str, href: str) -> str | None:
     """`href` made absolute against `base_url`, without its fragment; None unless http(s)."""
     url = clean_url(urljoin(base_url, href))
     return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+def absolute_url(base_url: str, href: str) -> str:
+    """`urljoin(base_url, href)`, cached (one entry a site for root-relative and absolute hrefs)."""
+    if _base_free(href):
+        base_url = _origin(base_url) or base_url
+    return _urljoin(base_url, href)
+
+
+@lru_cache(maxsize=_CACHE)
+def _urljoin(base_url: str, href: str) -> str:
+    return urljoin(base_url, href)
 
 
 def _in_chrome(node, memo: dict | None = None) -> bool:
@@ -698,6 +724,18 @@ def item_clusters(root, page_url: str, site_lists=None) -> list[Cluster]:
     links to one URL (picture, title, "Xem thêm") count once. Lists repeated across the site
     (`site_lists`: URL sets seen on most of its pages, see `SiteLists`) are chrome and left out.
     Lists of teasers rank before bare link lists, then larger lists before smaller."""
+    groups, order = _item_groups(root, page_url)
+    clusters = [groups[k] for k in order if not (site_lists and is_site_wide(groups[k].urls, site_lists))]
+    for cluster in clusters:
+        cluster.labels = {u: best_label(ts) for u, ts in cluster.labels.items()}  # type: ignore[arg-type]
+    clusters.sort(key=lambda c: (teaser_count(c) * 2 >= len(c.urls) >= 2, len(c.urls),
+                                 sum(len(t) for t in c.labels.values())), reverse=True)
+    return clusters
+
+
+def _item_groups(root, page_url: str) -> tuple[dict[object, Cluster], list[object]]:
+    """The candidate item links grouped by container ({container: Cluster with its labels as lists
+    of link texts}, and the containers in document order): `item_clusters` before ranking."""
     candidates = _item_candidates(root, page_url)
     under: dict[object, set[str]] = {}
     for link, url in candidates:
@@ -721,12 +759,7 @@ def item_clusters(root, page_url: str, site_lists=None) -> list[Cluster]:
             cluster.items[url] = item
         cluster.labels.setdefault(url, [])  # type: ignore[arg-type]
         cluster.labels[url].append(link.text)  # type: ignore[union-attr]
-    clusters = [groups[k] for k in order if not (site_lists and is_site_wide(groups[k].urls, site_lists))]
-    for cluster in clusters:
-        cluster.labels = {u: best_label(ts) for u, ts in cluster.labels.items()}  # type: ignore[arg-type]
-    clusters.sort(key=lambda c: (teaser_count(c) * 2 >= len(c.urls) >= 2, len(c.urls),
-                                 sum(len(t) for t in c.labels.values())), reverse=True)
-    return clusters
+    return groups, order
 
 
 class SiteLists:
@@ -743,11 +776,11 @@ class SiteLists:
     def add(self, root, page_url: str) -> None:
         """Count the lists of one page."""
         self.pages += 1
-        try:
-            clusters = item_clusters(root, page_url)
+        try:  # the lists as `item_clusters` finds them; their order and labels do not matter here
+            groups, _order = _item_groups(root, page_url)
         except Exception:  # a page that cannot be read adds no list
             return
-        for sig in {frozenset(c.urls) for c in clusters if len(c.urls) >= MIN_LISTING_ITEMS}:
+        for sig in {frozenset(c.urls) for c in groups.values() if len(c.urls) >= MIN_LISTING_ITEMS}:
             self.counts[sig] = self.counts.get(sig, 0) + 1
 
     def repeated(self) -> set[frozenset]:
