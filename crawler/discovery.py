@@ -170,22 +170,30 @@ class Link:
 def links(root, base_url: str) -> list[Link]:
     """Every http(s) link of the page, absolute, without fragments, in document order."""
     out = []
-    origin = None
+    origin = _origin(base_url) or base_url
     for a in root.iter("a"):
-        href = (a.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
+        href = a.get("href")
+        if not href:
             continue
-        if _base_free(href):
-            # urljoin reads only the base's scheme and host for these: one cache entry serves
-            # every page of the site
-            if origin is None:
-                origin = _origin(base_url) or base_url
-            url = _http_join(origin, href)
-        else:
-            url = _http_join(base_url, href)
+        plan = _href_plan(href)
+        if plan is None:
+            continue
+        # urljoin reads only the base's scheme and host for a base-free href: one cache entry
+        # serves every page of the site
+        url = _http_join(origin if plan[1] else base_url, plan[0])
         if url is not None:
             out.append(Link(url, None, a))
     return out
+
+
+@lru_cache(maxsize=_CACHE)
+def _href_plan(href: str) -> tuple[str, bool] | None:
+    """(`href` stripped, whether it is base-free), or None for no link (empty, script, mail, phone,
+    same-page anchor)."""
+    href = href.strip()
+    if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
+        return None
+    return href, _base_free(href)
 
 
 def _base_free(href: str) -> bool:
