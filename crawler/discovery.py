@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 from urllib.parse import parse_qsl, quote, urldefrag, urljoin, urlsplit, urlunsplit
@@ -65,12 +66,22 @@ _PROSE_TAGS = {"p", "blockquote", "pre", "h2", "h3", "h4", "h5", "h6", "span", "
 _BLOCKISH = {"div", "p", "table", "ul", "ol", "section", "article", "h1", "h2", "h3", "h4", "li"}
 
 
+# The URL and label helpers below are pure functions of their strings, and a site's pages repeat
+# the same menus, sidebars and item links: the crawl process asks them the same questions over and
+# over (an earlier profile put link discovery at a third of the reactor's CPU), so they are cached,
+# bounded so that a long crawl does not grow them without limit.
+_CACHE = 1 << 16
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=_CACHE)
 def fold(text: str) -> str:
     """The search key of `extract.normalize.fold` (no diacritics, đ→d, lower case), with line
     breaks collapsed too, for matching menu and pager labels."""
-    return re.sub(r"\s+", " ", normalize.fold(text)).strip()
+    return _SPACES.sub(" ", normalize.fold(text)).strip()
 
 
+@lru_cache(maxsize=_CACHE)
 def clean_url(url: str) -> str:
     """`url` without its #fragment."""
     return urldefrag(url)[0]
@@ -84,6 +95,11 @@ def canonical_url(url: str, drop_params: tuple[str, ...] | list[str] = ()) -> st
     """`url` without its fragment, without the query parameters named in `drop_params`, and without
     a decorative `title=<slug>.html` parameter next to an id parameter (a habit of SharePoint
     province portals, e.g. ChiTietTinTuc.aspx?nid=13066&title=<slug>.html)."""
+    return _canonical_url(url, tuple(drop_params) if drop_params else ())
+
+
+@lru_cache(maxsize=_CACHE)
+def _canonical_url(url: str, drop_params: tuple[str, ...]) -> str:
     url = clean_url(url)
     parts = urlsplit(url)
     if not parts.query:
@@ -99,16 +115,19 @@ def canonical_url(url: str, drop_params: tuple[str, ...] | list[str] = ()) -> st
     return urlunsplit(parts._replace(query=query))
 
 
+@lru_cache(maxsize=_CACHE)
 def host_of(url: str) -> str:
     """Lower-case network location (host[:port]) of `url`."""
     return urlsplit(url).netloc.lower()
 
 
+@lru_cache(maxsize=_CACHE)
 def is_asset(url: str) -> bool:
     """A file (PDF, office document, image, media, archive) rather than a web page."""
     return ASSET_EXT.search(urlsplit(url).path) is not None
 
 
+@lru_cache(maxsize=_CACHE)
 def looks_like_article_url(url: str) -> bool:
     """Does the URL have the shape of an article page (numeric id, nid=, ItemID=, node/N …)?"""
     if is_asset(url):
@@ -117,46 +136,128 @@ def looks_like_article_url(url: str) -> bool:
     return ARTICLE_URL.search(parts.path + ("?" + parts.query if parts.query else "")) is not None
 
 
+@lru_cache(maxsize=_CACHE)
 def is_pager_url(url: str) -> bool:
     """Does the URL carry a page number (?page=, /page-N, _cur=, /currentpage/N …)?"""
     return PAGER_URL.search(url) is not None
 
 
-@dataclass
 class Link:
-    """An absolute on-page link with its visible label."""
+    """An absolute on-page link with its visible label (`text`: read from the element when first
+    asked, since most of a page's links are dismissed by their URL alone)."""
 
-    url: str
-    text: str
-    node: object = field(repr=False, default=None)
+    __slots__ = ("url", "node", "_text")
+
+    def __init__(self, url: str, text: str | None = None, node: object = None) -> None:
+        self.url, self.node, self._text = url, node, text
+
+    @property
+    def text(self) -> str:
+        """The link's visible text, white space collapsed, else its title attribute."""
+        if self._text is None:
+            a = self.node
+            self._text = (_SPACES.sub(" ", a.text_content() or "").strip() or (a.get("title") or "").strip()
+                          if a is not None else "")
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"Link(url={self.url!r}, text={self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Link) and (self.url, self.text) == (other.url, other.text)
 
 
 def links(root, base_url: str) -> list[Link]:
     """Every http(s) link of the page, absolute, without fragments, in document order."""
     out = []
+    origin = _origin(base_url) or base_url
     for a in root.iter("a"):
-        href = (a.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
+        href = a.get("href")
+        if not href:
             continue
-        url = clean_url(urljoin(base_url, href))
-        if urlsplit(url).scheme not in ("http", "https"):
+        plan = _href_plan(href)
+        if plan is None:
             continue
-        text = re.sub(r"\s+", " ", a.text_content() or "").strip() or (a.get("title") or "").strip()
-        out.append(Link(url, text, a))
+        # urljoin reads only the base's scheme and host for a base-free href: one cache entry
+        # serves every page of the site
+        url = _http_join(origin if plan[1] else base_url, plan[0])
+        if url is not None:
+            out.append(Link(url, None, a))
     return out
 
 
-def _in_chrome(node) -> bool:
-    """Is the node inside navigation/footer/related-news chrome (by tag, class or id)?"""
+@lru_cache(maxsize=_CACHE)
+def _href_plan(href: str) -> tuple[str, bool] | None:
+    """(`href` stripped, whether it is base-free), or None for no link (empty, script, mail, phone,
+    same-page anchor)."""
+    href = href.strip()
+    if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
+        return None
+    return href, _base_free(href)
+
+
+def _base_free(href: str) -> bool:
+    """Is `href` one whose urljoin takes only the scheme and host of its base: a root-relative path
+    ("/x") or an absolute URL with a host, and no tab or line break (which urlsplit drops, so that
+    "/\n/" would read as "//")?"""
+    if "\t" in href or "\n" in href or "\r" in href:
+        return False
+    if href[:1] == "/":
+        return href[1:2] != "/"
+    n = 7 if href.startswith("http://") else 8 if href.startswith("https://") else 0
+    return n > 0 and len(href) > n and href[n] not in "/?#\\"
+
+
+@lru_cache(maxsize=1024)
+def _origin(url: str) -> str | None:
+    """scheme://host/ of an http(s) `url` (None for any other): what urljoin uses of a base for an
+    absolute or root-relative href."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+@lru_cache(maxsize=_CACHE)
+def _http_join(base_url: str, href: str) -> str | None:
+    """`href` made absolute against `base_url`, without its fragment; None unless http(s)."""
+    url = clean_url(urljoin(base_url, href))
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+def absolute_url(base_url: str, href: str) -> str:
+    """`urljoin(base_url, href)`, cached (one entry a site for root-relative and absolute hrefs)."""
+    if _base_free(href):
+        base_url = _origin(base_url) or base_url
+    return _urljoin(base_url, href)
+
+
+@lru_cache(maxsize=_CACHE)
+def _urljoin(base_url: str, href: str) -> str:
+    return urljoin(base_url, href)
+
+
+def _in_chrome(node, memo: dict | None = None) -> bool:
+    """Is the node inside navigation/footer/related-news chrome (by tag, class or id)? `memo`
+    ({element: answer}, for one page) spares the links of one list walking the same ancestors."""
+    walked = []
+    answer = False
     while node is not None:
+        if memo is not None and node in memo:
+            answer = memo[node]
+            break
+        walked.append(node)
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in ("nav", "header", "footer", "aside"):
-            return True
+            answer = True
+            break
         attrs = f"{node.get('class') or ''} {node.get('id') or ''}"
         if attrs.strip() and _CHROME.search(attrs):
-            return True
+            answer = True
+            break
         node = node.getparent()
-    return False
+    if memo is not None:
+        for seen in walked:  # each walked node is chrome iff the answer's node is, being below it
+            memo[seen] = answer
+    return answer
 
 
 def news_section_links(root, base_url: str) -> list[str]:
@@ -306,6 +407,7 @@ def item_links(root, page_url: str, pattern: str | None = None) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=_CACHE)
 def is_title_label(text: str) -> bool:
     """Does a link label read like an article title (long enough, several words, not a menu,
     pager or "read more" label)?"""
@@ -587,6 +689,7 @@ def _item_candidates(root, page_url: str) -> list[tuple[Link, str]]:
     host = host_of(page_url)
     own = canonical_url(page_url)
     out = []
+    chrome: dict = {}
     for link in links(root, page_url):
         if host_of(link.url) != host or is_asset(link.url):
             continue
@@ -595,7 +698,7 @@ def _item_candidates(root, page_url: str) -> list[tuple[Link, str]]:
             continue
         if not (looks_like_article_url(url) or is_title_label(link.text)):
             continue
-        if _in_chrome(link.node) or _has_pager_ancestor(link.node):
+        if _in_chrome(link.node, chrome) or _has_pager_ancestor(link.node):
             continue
         out.append((link, url))
     return out
@@ -629,6 +732,18 @@ def item_clusters(root, page_url: str, site_lists=None) -> list[Cluster]:
     links to one URL (picture, title, "Xem thêm") count once. Lists repeated across the site
     (`site_lists`: URL sets seen on most of its pages, see `SiteLists`) are chrome and left out.
     Lists of teasers rank before bare link lists, then larger lists before smaller."""
+    groups, order = _item_groups(root, page_url)
+    clusters = [groups[k] for k in order if not (site_lists and is_site_wide(groups[k].urls, site_lists))]
+    for cluster in clusters:
+        cluster.labels = {u: best_label(ts) for u, ts in cluster.labels.items()}  # type: ignore[arg-type]
+    clusters.sort(key=lambda c: (teaser_count(c) * 2 >= len(c.urls) >= 2, len(c.urls),
+                                 sum(len(t) for t in c.labels.values())), reverse=True)
+    return clusters
+
+
+def _item_groups(root, page_url: str) -> tuple[dict[object, Cluster], list[object]]:
+    """The candidate item links grouped by container ({container: Cluster with its labels as lists
+    of link texts}, and the containers in document order): `item_clusters` before ranking."""
     candidates = _item_candidates(root, page_url)
     under: dict[object, set[str]] = {}
     for link, url in candidates:
@@ -652,12 +767,7 @@ def item_clusters(root, page_url: str, site_lists=None) -> list[Cluster]:
             cluster.items[url] = item
         cluster.labels.setdefault(url, [])  # type: ignore[arg-type]
         cluster.labels[url].append(link.text)  # type: ignore[union-attr]
-    clusters = [groups[k] for k in order if not (site_lists and is_site_wide(groups[k].urls, site_lists))]
-    for cluster in clusters:
-        cluster.labels = {u: best_label(ts) for u, ts in cluster.labels.items()}  # type: ignore[arg-type]
-    clusters.sort(key=lambda c: (teaser_count(c) * 2 >= len(c.urls) >= 2, len(c.urls),
-                                 sum(len(t) for t in c.labels.values())), reverse=True)
-    return clusters
+    return groups, order
 
 
 class SiteLists:
@@ -674,11 +784,11 @@ class SiteLists:
     def add(self, root, page_url: str) -> None:
         """Count the lists of one page."""
         self.pages += 1
-        try:
-            clusters = item_clusters(root, page_url)
+        try:  # the lists as `item_clusters` finds them; their order and labels do not matter here
+            groups, _order = _item_groups(root, page_url)
         except Exception:  # a page that cannot be read adds no list
             return
-        for sig in {frozenset(c.urls) for c in clusters if len(c.urls) >= MIN_LISTING_ITEMS}:
+        for sig in {frozenset(c.urls) for c in groups.values() if len(c.urls) >= MIN_LISTING_ITEMS}:
             self.counts[sig] = self.counts.get(sig, 0) + 1
 
     def repeated(self) -> set[frozenset]:

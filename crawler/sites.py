@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -137,7 +138,7 @@ class SiteConfig:
 
     def is_on_site(self, url: str) -> bool:
         """Is `url` on this site's host?"""
-        return urlsplit(urljoin(self.base_url + "/", url)).netloc.lower() == self.host
+        return _joined_host(self.base_url + "/", url) == self.host
 
     # -- copies and export ----------------------------------------------------------------------
     def with_base_url(self, url: str) -> "SiteConfig":
@@ -420,3 +421,9 @@ def crawl_plans() -> list[CrawlPlan]:
                                f"cchc crawl --start-url {portal}"))
     plans.sort(key=lambda p: (order.get(p.unit, len(order)), p.name == "", p.name))
     return plans
+
+
+@lru_cache(maxsize=1 << 15)
+def _joined_host(base: str, url: str) -> str:
+    """The lower-case host of `url` joined to `base` (cached: a site's listings repeat their links)."""
+    return urlsplit(urljoin(base, url)).netloc.lower()
