@@ -552,7 +552,8 @@ def write_results_md(results_dir: Path = RESULTS_DIR, out_path: Path = RESULTS_M
            "min–max and the number of runs when repeated.", ""]
     for r in runs:
         m = r["machine"]
-        out += [f"## {r['size']:,} articles ({r['command']})", "",
+        in_parts = len({run["command"] for run in (r.get("stage_runs") or {}).values()}) > 1
+        out += [f"## {r['size']:,} articles ({'in parts, listed below' if in_parts else r['command']})", "",
                 f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_mb']:,} MB RAM, Python {m['python']}, "
                 f"SQLite {m['sqlite']}; " + ", ".join(f"{k} {v}" for k, v in m["packages"].items())
                 + f"; commit {m['commit']}; {m['date']}; load average at start {m['loadavg_at_start']} "
