@@ -44,3 +44,33 @@ def test_every_stage_runs_on_a_tiny_archive(tmp_path):
     text = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
     for figure in ("bare Scrapy", "trafilatura.extract", "WARC.gz", "reextract", "Peak RSS"):
         assert figure in text
+
+
+def test_a_run_in_parts_keeps_each_stage_with_the_run_it_came_from(tmp_path):
+    """`--merge`: the stages of a later part replace only themselves, and RESULTS.md says which
+    command and commit each figure came from."""
+    def part(command: str, commit: str, **stages) -> dict:
+        machine = {**run.machine(), "commit": commit}
+        return {"size": 200000, "command": command, "machine": machine, **stages}
+
+    first = part("run --stages reextract", "aaa1111", reextract={"done": 5, "failed": 0, "seconds": 1.0,
+                 "pages_per_s": 5.0, "workers": 2, "minutes_for_100k": 333.0, "parent_maxrss_mb": 1,
+                 "worker_maxrss_mb": 1})
+    second = part("run --stages reextract-noop --merge", "bbb2222", reextract_noop={"done": 5, "failed": 0,
+                  "seconds": 0.5, "pages_per_s": 10.0, "parent_maxrss_mb": 1, "worker_maxrss_mb": 1})
+    merged = run.merge_results(first, second)
+    assert merged["reextract"] == first["reextract"] and merged["reextract_noop"] == second["reextract_noop"]
+    assert merged["stage_runs"]["reextract"]["commit"] == "aaa1111"
+    assert merged["stage_runs"]["reextract_noop"]["commit"] == "bbb2222"
+    again = run.merge_results(merged, part("run --stages reextract --merge", "ccc3333",
+                                           reextract={**first["reextract"], "pages_per_s": 7.0}))
+    assert again["reextract"]["pages_per_s"] == 7.0 and again["stage_runs"]["reextract"]["commit"] == "ccc3333"
+    assert again["stage_runs"]["reextract_noop"]["commit"] == "bbb2222"
+
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "size-200000.json").write_text(json.dumps(again), encoding="utf-8")
+    run.write_results_md(tmp_path / "results", tmp_path / "RESULTS.md")
+    text = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
+    assert "## 200,000 articles (in parts, listed below)" in text
+    assert "reextract_noop: `run --stages reextract-noop --merge` at commit bbb2222" in text
+    assert "reextract: `run --stages reextract --merge` at commit ccc3333" in text
