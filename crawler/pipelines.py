@@ -151,7 +151,7 @@ def decode_and_extract(extract: Callable[..., dict], with_context: bool, body: b
 
 
 def store_extraction(archive: Archive, stats: Any, counted: set[str], outcome: tuple, *, page_id: int, url: str,
-                     final_url: str, site: str, version: str, same: int | None = None) -> int | None:
+                     final_url: str, site: str, version: str) -> int | None:
     """Store one extraction outcome as the crawl does; return the article id it led to (None: no
     article). `outcome` is ("ok", record, encoding, encoding source, canonical link, content
     digest), ("not article", message, digest) or ("error", message, digest); `stats` has

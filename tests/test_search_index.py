@@ -110,8 +110,3 @@ def test_snippet_shows_the_text_as_written_around_the_query():
     assert "Tiến" in search.snippet(text, words) and "đào tạo" in search.snippet(text, words)
     assert search.snippet("Không có gì.", ["xyz"]) == "Không có gì."
 
-
-def test_aligned_fold_is_fold_aligned():
-    from extract.document import fold_aligned
-    text = "Đồng chí ĐỖ Quý Tiến — ƯỚC MƠ, ươm mầm; İ ß 漢"
-    assert search.aligned_fold(text) == fold_aligned(text)

@@ -35,23 +35,6 @@ BM25_WEIGHTS = "10.0, 1.0"  # search_title, search_text (title and text, đ→d)
 _TOKEN = re.compile(r"\w+")
 
 
-class _AlignedFold(dict):
-    """str.translate table giving extract.document.fold_aligned's result a C loop: each code
-    point folded once, on first sight (a search page folds the texts of twenty articles)."""
-
-    def __missing__(self, code: int) -> str:
-        self[code] = folded = fold_aligned(chr(code))
-        return folded
-
-
-_ALIGNED = _AlignedFold()
-
-
-def aligned_fold(text: str) -> str:
-    """`text` without diacritics, đ→d, lower case, one character per character (as fold_aligned)."""
-    return text.translate(_ALIGNED)
-
-
 def query_words(q: str | None) -> list[str]:
     """The folded words of a query (punctuation and FTS syntax dropped)."""
     return _TOKEN.findall(fold(q or ""))
@@ -79,7 +62,7 @@ def snippet(text: str, words: list[str], width: int = SNIPPET_CHARS) -> str:
     else the stretch of 2×`width` characters holding most distinct words (earliest on a tie); the
     start of the text when none occurs (a match in the title only)."""
     text = text or ""
-    folded = aligned_fold(text)
+    folded = fold_aligned(text)
     start = end = None
     m = re.search(r"(?<!\w)" + re.escape(" ".join(words)) + r"(?!\w)", folded) if words else None
     if m:
@@ -109,7 +92,7 @@ def highlight(fragment: str, words: list[str]) -> Markup:
 
     Matching ignores diacritics and case (the aligned fold keeps offsets), so "do quy tien" marks
     "Đỗ Quý Tiến" in the text as written."""
-    folded = aligned_fold(fragment)
+    folded = fold_aligned(fragment)
     spans: list[tuple[int, int]] = []
     phrase = " ".join(words)
     patterns = [phrase] if phrase and phrase in folded else words
